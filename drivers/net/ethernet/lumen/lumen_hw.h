@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lumen optical NIC: hardware interface.
+ *
+ * This is the one definition of the device's registers and descriptors.
+ * The driver and the QEMU device model both compile it, so the two cannot
+ * drift apart: keep it to plain constants, macros and fixed-layout structs.
+ *
+ * The kernel provides BIT(), GENMASK() and the __le types; the device model
+ * provides them through its own shim (tools/qemu/lumen/lumen-hw-shim.h).
+ *
+ * docs/programming-reference.rst is the prose for everything here.
+ */
+#ifndef _LUMEN_HW_H_
+#define _LUMEN_HW_H_
+
+/* PCI identity: vendor 0x1234 is the one QEMU's own test devices use. */
+#define LUMEN_PCI_VENDOR_ID		0x1234
+#define LUMEN_PCI_DEVICE_ID		0x4c55
+#define LUMEN_PCI_REVISION		0x01
+#define LUMEN_PCI_SUBSYS_ID		0x0001
+
+/* BARs */
+#define LUMEN_BAR_REGS			0	/* registers, 64-bit */
+#define LUMEN_BAR_REGS_SIZE		0x10000
+#define LUMEN_BAR_MSIX			2	/* MSI-X table and PBA */
+#define LUMEN_BAR_TEST			4	/* test-only fault window */
+#define LUMEN_BAR_TEST_SIZE		0x1000
+
+/* Limits */
+#define LUMEN_MAX_QP			16	/* TX/RX queue pairs */
+#define LUMEN_MAX_VECTORS		(LUMEN_MAX_QP + 1)
+#define LUMEN_MISC_VECTOR		0
+#define LUMEN_NUM_LANES			8
+#define LUMEN_RING_MIN			64
+#define LUMEN_RING_MAX			4096
+#define LUMEN_CQ_MAX			(2 * LUMEN_RING_MAX)
+#define LUMEN_MIN_FRAME			60	/* without FCS */
+#define LUMEN_MAX_FRAME			9632	/* 9600 MTU + 14 + 18 spare */
+#define LUMEN_RX_BUF_MIN		256
+#define LUMEN_TX_DESC_MAX_LEN		0xffff
+
+/*
+ * Register blocks in BAR0.  Every register is 32 bits wide, little endian,
+ * and naturally aligned; statistics counters are 64 bits and may be read
+ * with one 64-bit access or as two 32-bit halves.
+ */
+#define LUMEN_CTRL_BASE			0x0000
+#define LUMEN_INTR_BASE			0x0100
+#define LUMEN_PORT_BASE			0x0200
+#define LUMEN_LANE_BASE			0x0400	/* per lane, optical-port issue */
+#define LUMEN_CMIS_BASE			0x0800	/* module management */
+#define LUMEN_MBOX_BASE			0x0c00	/* firmware mailbox */
+#define LUMEN_QP_BASE			0x1000
+#define LUMEN_RSS_BASE			0x2000
+#define LUMEN_STAT_BASE			0x3000
+#define LUMEN_RAW_BASE			0x4000	/* raw-frame channels */
+
+/* CTRL: identity, reset, capabilities */
+#define LUMEN_CTRL_ID			0x0000	/* RO magic */
+#define   LUMEN_CTRL_ID_MAGIC		0x4c554d4e	/* "LUMN" */
+#define LUMEN_CTRL_REV			0x0004	/* RO */
+#define   LUMEN_CTRL_REV_MINOR		GENMASK(7, 0)
+#define   LUMEN_CTRL_REV_MAJOR		GENMASK(15, 8)
+#define   LUMEN_REV_MAJOR_SUPPORTED	1
+#define LUMEN_CTRL_FW_VER		0x0008	/* RO running firmware */
+#define   LUMEN_FW_VER_BUILD		GENMASK(15, 0)
+#define   LUMEN_FW_VER_MINOR		GENMASK(23, 16)
+#define   LUMEN_FW_VER_MAJOR		GENMASK(31, 24)
+#define LUMEN_CTRL_CAP			0x000c	/* RO */
+#define   LUMEN_CTRL_CAP_QP		GENMASK(7, 0)
+#define   LUMEN_CTRL_CAP_VECTORS	GENMASK(15, 8)
+#define   LUMEN_CTRL_CAP_LANES		GENMASK(19, 16)
+#define LUMEN_CTRL_CTRL			0x0010	/* RW */
+#define   LUMEN_CTRL_CTRL_RESET		BIT(0)	/* self-clearing */
+#define LUMEN_CTRL_STATUS		0x0014	/* RO */
+#define   LUMEN_CTRL_STATUS_READY	BIT(0)
+#define   LUMEN_CTRL_STATUS_FATAL	BIT(1)
+#define   LUMEN_CTRL_STATUS_RESETTING	BIT(2)
+#define LUMEN_CTRL_MAC_LO		0x0018	/* RO factory MAC, bytes 0-3 */
+#define LUMEN_CTRL_MAC_HI		0x001c	/* RO bytes 4-5 in bits 15:0 */
+#define LUMEN_CTRL_SERIAL_LO		0x0020	/* RO, same as the PCIe DSN */
+#define LUMEN_CTRL_SERIAL_HI		0x0024
+#define LUMEN_CTRL_BOARD_ID		0x0028	/* RO */
+#define LUMEN_CTRL_SCRATCH		0x002c	/* RW, no side effects */
+#define LUMEN_CTRL_CLOCK_LO		0x0030	/* RO device clock, ns */
+#define LUMEN_CTRL_CLOCK_HI		0x0034
+#define LUMEN_CTRL_END			0x0038
+
+/* Reset takes this long in the model; drivers wait up to the timeout. */
+#define LUMEN_RESET_TIME_US		2000
+#define LUMEN_RESET_TIMEOUT_US		500000
+
+/* INTR: slow-path ("misc") interrupt causes, all on one vector */
+#define LUMEN_INTR_CAUSE		0x0100	/* RW1C */
+#define LUMEN_INTR_ENABLE		0x0104	/* RW */
+#define LUMEN_INTR_MISC_VEC		0x0108	/* RW MSI-X vector of misc */
+#define LUMEN_INTR_SET			0x010c	/* WO, raises causes: self-test */
+#define   LUMEN_INTR_LINK		BIT(0)	/* PORT_STATUS changed */
+#define   LUMEN_INTR_MODULE		BIT(1)	/* module plugged/unplugged */
+#define   LUMEN_INTR_MBOX		BIT(2)	/* firmware mailbox reply */
+#define   LUMEN_INTR_FATAL		BIT(3)	/* CTRL_STATUS_FATAL set */
+#define   LUMEN_INTR_QERR		BIT(4)	/* a queue stopped on an error */
+#define   LUMEN_INTR_ALL		GENMASK(4, 0)
+#define LUMEN_INTR_END			0x0110
+
+/* PORT: MAC and link */
+#define LUMEN_PORT_CTRL			0x0200	/* RW */
+#define   LUMEN_PORT_CTRL_TX_EN		BIT(0)
+#define   LUMEN_PORT_CTRL_RX_EN		BIT(1)
+#define   LUMEN_PORT_CTRL_LOOPBACK	BIT(2)	/* TX looped to RX in the MAC */
+#define   LUMEN_PORT_CTRL_PROMISC	BIT(3)
+#define   LUMEN_PORT_CTRL_ALLMULTI	BIT(4)
+#define LUMEN_PORT_STATUS		0x0204	/* RO */
+#define   LUMEN_PORT_STATUS_LINK	BIT(0)
+#define   LUMEN_PORT_STATUS_LANES	GENMASK(11, 8)	/* active lanes */
+#define   LUMEN_PORT_STATUS_SPEED	GENMASK(31, 16)	/* Gb/s */
+#define LUMEN_PORT_MAX_FRAME		0x0208	/* RW, bytes without FCS */
+#define LUMEN_PORT_ADDR_LO		0x020c	/* RW unicast filter address */
+#define LUMEN_PORT_ADDR_HI		0x0210
+#define LUMEN_PORT_DOWN_REASON		0x0214	/* RO, LUMEN_DOWN_* */
+#define LUMEN_PORT_END			0x0218
+
+/* Why the link is down, as PORT_DOWN_REASON reports it. */
+enum lumen_down_reason {
+	LUMEN_DOWN_NONE = 0,		/* link is up */
+	LUMEN_DOWN_ADMIN = 1,		/* port not enabled by the driver */
+	LUMEN_DOWN_NO_PARTNER = 2,	/* nothing at the far end of the fiber */
+};
+
+/*
+ * QP: queue pairs.  Queue pair n owns the registers at
+ * LUMEN_QP_BASE + n * LUMEN_QP_STRIDE: a TX descriptor ring, an RX buffer
+ * ring and one completion queue that reports both, with one MSI-X vector.
+ */
+#define LUMEN_QP_STRIDE			0x100
+#define LUMEN_QP(n, reg)		(LUMEN_QP_BASE + (n) * LUMEN_QP_STRIDE + (reg))
+#define LUMEN_TXQ_BASE_LO		0x00
+#define LUMEN_TXQ_BASE_HI		0x04
+#define LUMEN_TXQ_SIZE			0x08	/* entries, power of two */
+#define LUMEN_TXQ_TAIL			0x0c	/* doorbell: next free index */
+#define LUMEN_TXQ_HEAD			0x10	/* RO: next index to fetch */
+#define LUMEN_TXQ_CTRL			0x14
+#define LUMEN_RXQ_BASE_LO		0x20
+#define LUMEN_RXQ_BASE_HI		0x24
+#define LUMEN_RXQ_SIZE			0x28
+#define LUMEN_RXQ_TAIL			0x2c
+#define LUMEN_RXQ_HEAD			0x30
+#define LUMEN_RXQ_CTRL			0x34
+#define LUMEN_CQ_BASE_LO		0x40
+#define LUMEN_CQ_BASE_HI		0x44
+#define LUMEN_CQ_SIZE			0x48
+#define LUMEN_CQ_HEAD			0x4c	/* driver: next entry to read */
+#define LUMEN_CQ_TAIL			0x50	/* RO: next entry to write */
+#define LUMEN_CQ_CTRL			0x54
+#define   LUMEN_Q_CTRL_EN		BIT(0)	/* RW, starts at index 0 */
+#define   LUMEN_Q_CTRL_ACTIVE		BIT(1)	/* RO, engine running */
+#define   LUMEN_Q_CTRL_ERR		BIT(2)	/* RO, stopped on an error */
+#define LUMEN_QP_IRQ_VEC		0x60	/* RW MSI-X vector of the CQ */
+#define LUMEN_QP_IRQ_CTRL		0x64
+#define   LUMEN_QP_IRQ_ARM		BIT(0)	/* one interrupt, then disarms */
+#define LUMEN_QP_IRQ_MOD		0x68	/* datapath issue */
+#define   LUMEN_QP_IRQ_MOD_USECS	GENMASK(15, 0)
+#define   LUMEN_QP_IRQ_MOD_FRAMES	GENMASK(31, 16)
+#define LUMEN_QP_ERR			0x6c	/* RO, LUMEN_QERR_* of the stop */
+#define LUMEN_QP_END			0x70
+
+enum lumen_qerr {
+	LUMEN_QERR_NONE = 0,
+	LUMEN_QERR_BAD_INDEX = 1,	/* tail or head out of range */
+	LUMEN_QERR_DMA = 2,		/* a DMA transfer failed */
+	LUMEN_QERR_BAD_CONFIG = 3,	/* size not a power of two in range */
+};
+
+/*
+ * STAT: device counters, 64 bits each, cleared by reset.  Read them with
+ * one 64-bit access or low half first.
+ */
+#define LUMEN_STAT(n)			(LUMEN_STAT_BASE + (n) * 8)
+enum lumen_stat {
+	LUMEN_STAT_TX_FRAMES,		/* frames put on the fiber */
+	LUMEN_STAT_TX_BYTES,
+	LUMEN_STAT_RX_FRAMES,		/* frames delivered to a queue */
+	LUMEN_STAT_RX_BYTES,
+	LUMEN_STAT_RX_DROP_DISABLED,	/* arrived while RX was disabled */
+	LUMEN_STAT_RX_DROP_FILTER,	/* not for this station */
+	LUMEN_STAT_RX_ERR_LEN,		/* runt or longer than MAX_FRAME */
+	LUMEN_STAT_RX_DROP_NOBUF,	/* no RX buffer or CQ space */
+	LUMEN_STAT_TX_DROP_LINK,	/* sent while the link was down */
+	LUMEN_STAT_TX_ERR_DESC,		/* malformed TX descriptor chain */
+	LUMEN_STAT_RX_MCAST,
+	LUMEN_STAT_RX_BCAST,
+	LUMEN_STAT_TX_MCAST,
+	LUMEN_STAT_TX_BCAST,
+	LUMEN_STAT_CNT
+};
+
+/*
+ * Descriptors.  All rings live in host memory reached by 64-bit DMA and
+ * are little endian.  Rings are power-of-two sized; index arithmetic is
+ * modulo the size and one slot always stays empty.
+ */
+
+/* TX descriptor: one buffer of a frame. */
+struct lumen_tx_desc {
+	__le64 addr;
+	__le16 len;		/* bytes in this buffer, nonzero */
+	__le16 flags;		/* LUMEN_TXD_* */
+	__le16 csum_start;	/* CSUM/TSO: L4 header offset in the frame */
+	__le16 csum_off_mss;	/* CSUM: offset of the checksum from start */
+};				/* TSO: segment payload size */
+
+#define LUMEN_TXD_EOP			BIT(0)	/* last buffer of the frame */
+#define LUMEN_TXD_CSUM			BIT(1)	/* fill in the L4 checksum */
+#define LUMEN_TXD_TSO			BIT(2)	/* datapath issue */
+
+/* RX buffer descriptor: one empty buffer posted to the device. */
+struct lumen_rx_desc {
+	__le64 addr;
+	__le16 len;		/* buffer size, >= LUMEN_RX_BUF_MIN */
+	__le16 id;		/* driver cookie, echoed in the CQE */
+	__le32 rsvd;
+};
+
+/*
+ * Completion entry.  The device writes the whole entry, flags last; an
+ * entry is new when its PHASE bit equals the phase the driver expects,
+ * which starts at 1 and flips on every wrap of the queue.
+ */
+struct lumen_cqe {
+	__le32 hash;		/* RX: RSS hash when HASH is set */
+	__le16 len;		/* RX: bytes written; TX: frame length */
+	__le16 id;		/* RX: buffer id; TX: index of the EOP desc */
+	__le16 csum;		/* RX: CSUM_COMPLETE value */
+	__le16 rsvd;
+	__le32 flags;		/* LUMEN_CQE_* */
+};
+
+#define LUMEN_CQE_EOP			BIT(0)	/* RX: last buffer of frame */
+#define LUMEN_CQE_CSUM_COMPLETE		BIT(1)	/* csum = 16-bit ones' */
+						/* complement sum of all */
+						/* bytes after the Ethernet */
+						/* header, not folded */
+#define LUMEN_CQE_HASH			BIT(2)
+#define LUMEN_CQE_ERR_LEN		BIT(3)	/* TX: bad length, not sent */
+#define LUMEN_CQE_ERR_DESC		BIT(4)	/* TX: bad chain, not sent */
+#define LUMEN_CQE_DROP_LINK		BIT(5)	/* TX: link down, not sent */
+#define LUMEN_CQE_RX			BIT(30)	/* else a TX completion */
+#define LUMEN_CQE_PHASE			BIT(31)
+
+/*
+ * Test-only fault window (BAR4).  The driver never maps it; selftests in
+ * the guest and QMP on the host use it to make the device misbehave.
+ */
+#define LUMEN_TEST_ID			0x000	/* RO */
+#define   LUMEN_TEST_ID_MAGIC		0x4c545354	/* "LTST" */
+#define LUMEN_TEST_FAULTS		0x004	/* RW, sticky until cleared */
+#define   LUMEN_FAULT_RESET_HANG	BIT(0)	/* reset never completes */
+#define   LUMEN_FAULT_DEAD		BIT(1)	/* BAR0 reads all-ones */
+#define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
+#define LUMEN_TEST_END			0x00c
+
+#endif /* _LUMEN_HW_H_ */
