@@ -40,8 +40,7 @@
 #define LUMEN_RX_BUF_MIN		256
 #define LUMEN_TX_DESC_MAX_LEN		0xffff
 
-/*
- * Register blocks in BAR0.  Every register is 32 bits wide, little endian,
+/* Register blocks in BAR0.  Every register is 32 bits wide, little endian,
  * and naturally aligned; statistics counters are 64 bits and may be read
  * with one 64-bit access or as two 32-bit halves.
  */
@@ -128,8 +127,7 @@ enum lumen_down_reason {
 	LUMEN_DOWN_NO_PARTNER = 2,	/* nothing at the far end of the fiber */
 };
 
-/*
- * QP: queue pairs.  Queue pair n owns the registers at
+/* QP: queue pairs.  Queue pair n owns the registers at
  * LUMEN_QP_BASE + n * LUMEN_QP_STRIDE: a TX descriptor ring, an RX buffer
  * ring and one completion queue that reports both, with one MSI-X vector.
  */
@@ -172,8 +170,7 @@ enum lumen_qerr {
 	LUMEN_QERR_BAD_CONFIG = 3,	/* size not a power of two in range */
 };
 
-/*
- * STAT: device counters, 64 bits each, cleared by reset.  Read them with
+/* STAT: device counters, 64 bits each, cleared by reset.  Read them with
  * one 64-bit access or low half first.
  */
 #define LUMEN_STAT(n)			(LUMEN_STAT_BASE + (n) * 8)
@@ -195,8 +192,7 @@ enum lumen_stat {
 	LUMEN_STAT_CNT
 };
 
-/*
- * Descriptors.  All rings live in host memory reached by 64-bit DMA and
+/* Descriptors.  All rings live in host memory reached by 64-bit DMA and
  * are little endian.  Rings are power-of-two sized; index arithmetic is
  * modulo the size and one slot always stays empty.
  */
@@ -222,8 +218,7 @@ struct lumen_rx_desc {
 	__le32 rsvd;
 };
 
-/*
- * Completion entry.  The device writes the whole entry, flags last; an
+/* Completion entry.  The device writes the whole entry, flags last; an
  * entry is new when its PHASE bit equals the phase the driver expects,
  * which starts at 1 and flips on every wrap of the queue.
  */
@@ -237,10 +232,13 @@ struct lumen_cqe {
 };
 
 #define LUMEN_CQE_EOP			BIT(0)	/* RX: last buffer of frame */
-#define LUMEN_CQE_CSUM_COMPLETE		BIT(1)	/* csum = 16-bit ones' */
-						/* complement sum of all */
-						/* bytes after the Ethernet */
-						/* header, not folded */
+/* CSUM_COMPLETE: csum holds the 16-bit ones' complement sum (folded, not
+ * inverted) of every byte of the frame after the 14-byte Ethernet header,
+ * the bytes taken as big-endian (network order) 16-bit words and an odd
+ * last byte padded with zero, as the Internet checksum does.  Like every
+ * descriptor field the sum itself is stored little endian.
+ */
+#define LUMEN_CQE_CSUM_COMPLETE		BIT(1)
 #define LUMEN_CQE_HASH			BIT(2)
 #define LUMEN_CQE_ERR_LEN		BIT(3)	/* TX: bad length, not sent */
 #define LUMEN_CQE_ERR_DESC		BIT(4)	/* TX: bad chain, not sent */
@@ -248,8 +246,7 @@ struct lumen_cqe {
 #define LUMEN_CQE_RX			BIT(30)	/* else a TX completion */
 #define LUMEN_CQE_PHASE			BIT(31)
 
-/*
- * Test-only fault window (BAR4).  The driver never maps it; selftests in
+/* Test-only fault window (BAR4).  The driver never maps it; selftests in
  * the guest and QMP on the host use it to make the device misbehave.
  */
 #define LUMEN_TEST_ID			0x000	/* RO */

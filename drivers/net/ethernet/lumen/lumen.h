@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (c) 2026 The lumen authors */
+
+#ifndef _LUMEN_H_
+#define _LUMEN_H_
+
+#include <linux/bitfield.h>
+#include <linux/io.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <net/devlink.h>
+
+#include "lumen_hw.h"
+
+#define LUMEN_DRV_NAME		"lumen"
+
+/**
+ * struct lumen_dev - one lumen PCI function
+ * @pdev: the PCI device
+ * @bar0: mapping of BAR0, owned by probe/remove
+ * @regs: what register accessors use: BAR0, or NULL once the device is gone
+ * @netdev: the port's netdev, NULL until registered
+ * @dl_port: devlink port of the physical port
+ * @flags: LUMEN_F_* bits
+ * @rev: hardware revision register
+ * @fw_ver: running firmware version register
+ * @board_id: board identifier
+ * @dsn: PCIe device serial number
+ * @max_qp: queue pairs the device and our vectors allow
+ * @num_vectors: MSI-X vectors allocated
+ * @mac: factory MAC address
+ * @misc_irq_name: name of the slow-path interrupt
+ * @link_work: handles link changes outside of interrupt context
+ * @gone_work: detaches the netdev after a surprise removal
+ *
+ * Lives in the devlink instance's private area.
+ */
+struct lumen_dev {
+	struct pci_dev *pdev;
+	u8 __iomem *bar0;
+	u8 __iomem *regs;
+	struct net_device *netdev;
+	struct devlink_port dl_port;
+	unsigned long flags;
+
+	u32 rev;
+	u32 fw_ver;
+	u32 board_id;
+	u64 dsn;
+	u16 max_qp;
+	u16 num_vectors;
+	u8 mac[ETH_ALEN];
+
+	char misc_irq_name[32];
+	struct work_struct link_work;
+	struct work_struct gone_work;
+};
+
+/* lumen_dev::flags */
+#define LUMEN_F_GONE		0	/* reads all-ones: stop touching it */
+
+static inline bool lumen_gone(const struct lumen_dev *ld)
+{
+	return test_bit(LUMEN_F_GONE, &ld->flags);
+}
+
+void lumen_check_gone(struct lumen_dev *ld);
+
+/* Register access: reads of all-ones mean the device is gone. */
+static inline u32 lumen_rd32(struct lumen_dev *ld, u32 reg)
+{
+	u8 __iomem *regs = READ_ONCE(ld->regs);
+	u32 val;
+
+	if (!regs)
+		return ~0U;
+	val = readl(regs + reg);
+	if (unlikely(val == ~0U))
+		lumen_check_gone(ld);
+	return val;
+}
+
+static inline void lumen_wr32(struct lumen_dev *ld, u32 reg, u32 val)
+{
+	u8 __iomem *regs = READ_ONCE(ld->regs);
+
+	if (regs)
+		writel(val, regs + reg);
+}
+
+static inline void lumen_rmw32(struct lumen_dev *ld, u32 reg, u32 clear,
+			       u32 set)
+{
+	lumen_wr32(ld, reg, (lumen_rd32(ld, reg) & ~clear) | set);
+}
+
+u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat);
+
+static inline struct devlink *lumen_to_devlink(struct lumen_dev *ld)
+{
+	return priv_to_devlink(ld);
+}
+
+/* lumen_pci.c */
+int lumen_dev_reset(struct lumen_dev *ld);
+const char *lumen_down_reason_str(u32 reason);
+
+/* lumen_irq.c */
+int lumen_irq_init(struct lumen_dev *ld);
+void lumen_irq_fini(struct lumen_dev *ld);
+int lumen_irq_vector(struct lumen_dev *ld, unsigned int vec);
+
+/* lumen_devlink.c */
+struct lumen_dev *lumen_devlink_alloc(struct pci_dev *pdev);
+void lumen_devlink_free(struct lumen_dev *ld);
+int lumen_devlink_port_register(struct lumen_dev *ld);
+void lumen_devlink_port_unregister(struct lumen_dev *ld);
+
+/* lumen_netdev.c */
+int lumen_netdev_create(struct lumen_dev *ld);
+void lumen_netdev_destroy(struct lumen_dev *ld);
+void lumen_link_update(struct lumen_dev *ld);
+
+/* lumen_ethtool.c */
+void lumen_set_ethtool_ops(struct net_device *netdev);
+
+#endif /* _LUMEN_H_ */

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <linux/pci.h>
+#include <net/devlink.h>
+
+#include "lumen.h"
+
+static int lumen_fw_ver_put(struct devlink_info_req *req, u32 ver)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lu.%lu.%lu",
+		 FIELD_GET(LUMEN_FW_VER_MAJOR, ver),
+		 FIELD_GET(LUMEN_FW_VER_MINOR, ver),
+		 FIELD_GET(LUMEN_FW_VER_BUILD, ver));
+	return devlink_info_version_running_put(req,
+						DEVLINK_INFO_VERSION_GENERIC_FW,
+						buf);
+}
+
+static int lumen_devlink_info_get(struct devlink *devlink,
+				  struct devlink_info_req *req,
+				  struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_priv(devlink);
+	char buf[32];
+	int err;
+
+	err = devlink_info_driver_name_put(req, LUMEN_DRV_NAME);
+	if (err)
+		return err;
+
+	if (ld->dsn) {
+		snprintf(buf, sizeof(buf), "%016llx", ld->dsn);
+		err = devlink_info_serial_number_put(req, buf);
+		if (err)
+			return err;
+	}
+
+	snprintf(buf, sizeof(buf), "%08x", ld->board_id);
+	err = devlink_info_version_fixed_put(req,
+					     DEVLINK_INFO_VERSION_GENERIC_BOARD_ID,
+					     buf);
+	if (err)
+		return err;
+
+	snprintf(buf, sizeof(buf), "%lu.%lu",
+		 FIELD_GET(LUMEN_CTRL_REV_MAJOR, ld->rev),
+		 FIELD_GET(LUMEN_CTRL_REV_MINOR, ld->rev));
+	err = devlink_info_version_fixed_put(req,
+					     DEVLINK_INFO_VERSION_GENERIC_ASIC_REV,
+					     buf);
+	if (err)
+		return err;
+
+	return lumen_fw_ver_put(req, ld->fw_ver);
+}
+
+static const struct devlink_ops lumen_devlink_ops = {
+	.info_get = lumen_devlink_info_get,
+};
+
+/**
+ * lumen_devlink_alloc - allocate the devlink instance holding lumen_dev
+ * @pdev: the PCI device
+ *
+ * Return: the device's private structure, or NULL.
+ */
+struct lumen_dev *lumen_devlink_alloc(struct pci_dev *pdev)
+{
+	struct devlink *devlink;
+	struct lumen_dev *ld;
+
+	devlink = devlink_alloc(&lumen_devlink_ops, sizeof(*ld), &pdev->dev);
+	if (!devlink)
+		return NULL;
+	ld = devlink_priv(devlink);
+	ld->pdev = pdev;
+	pci_set_drvdata(pdev, ld);
+	return ld;
+}
+
+/**
+ * lumen_devlink_free - free the devlink instance and lumen_dev with it
+ * @ld: the device
+ */
+void lumen_devlink_free(struct lumen_dev *ld)
+{
+	pci_set_drvdata(ld->pdev, NULL);
+	devlink_free(lumen_to_devlink(ld));
+}
+
+/**
+ * lumen_devlink_port_register - register the physical port with devlink
+ * @ld: the device
+ *
+ * Return: 0 or an errno.
+ */
+int lumen_devlink_port_register(struct lumen_dev *ld)
+{
+	struct devlink_port_attrs attrs = {};
+
+	attrs.flavour = DEVLINK_PORT_FLAVOUR_PHYSICAL;
+	attrs.phys.port_number = 0;
+	attrs.lanes = LUMEN_NUM_LANES;
+	devlink_port_attrs_set(&ld->dl_port, &attrs);
+	return devlink_port_register(lumen_to_devlink(ld), &ld->dl_port, 0);
+}
+
+/**
+ * lumen_devlink_port_unregister - undo lumen_devlink_port_register()
+ * @ld: the device
+ */
+void lumen_devlink_port_unregister(struct lumen_dev *ld)
+{
+	devlink_port_unregister(&ld->dl_port);
+}

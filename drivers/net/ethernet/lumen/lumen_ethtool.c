@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+
+#include "lumen_netdev.h"
+
+struct lumen_stat_desc {
+	char name[ETH_GSTRING_LEN];
+	enum lumen_stat stat;
+};
+
+/* Device counters, in the order ethtool -S shows them. */
+static const struct lumen_stat_desc lumen_dev_stats[] = {
+	{ "mac_tx_frames",		LUMEN_STAT_TX_FRAMES },
+	{ "mac_tx_bytes",		LUMEN_STAT_TX_BYTES },
+	{ "mac_rx_frames",		LUMEN_STAT_RX_FRAMES },
+	{ "mac_rx_bytes",		LUMEN_STAT_RX_BYTES },
+	{ "mac_rx_drop_disabled",	LUMEN_STAT_RX_DROP_DISABLED },
+	{ "mac_rx_drop_filter",		LUMEN_STAT_RX_DROP_FILTER },
+	{ "mac_rx_err_len",		LUMEN_STAT_RX_ERR_LEN },
+	{ "mac_rx_drop_nobuf",		LUMEN_STAT_RX_DROP_NOBUF },
+	{ "mac_tx_drop_link",		LUMEN_STAT_TX_DROP_LINK },
+	{ "mac_tx_err_desc",		LUMEN_STAT_TX_ERR_DESC },
+	{ "mac_rx_multicast",		LUMEN_STAT_RX_MCAST },
+	{ "mac_rx_broadcast",		LUMEN_STAT_RX_BCAST },
+	{ "mac_tx_multicast",		LUMEN_STAT_TX_MCAST },
+	{ "mac_tx_broadcast",		LUMEN_STAT_TX_BCAST },
+};
+
+/* Per-queue software counters: name suffix and field. */
+static const char * const lumen_txq_stats[] = {
+	"packets", "bytes", "dropped", "errors", "bad_cqe", "busy",
+};
+
+static const char * const lumen_rxq_stats[] = {
+	"packets", "bytes", "dropped", "bad_cqe", "alloc_fail",
+	"csum_complete",
+};
+
+static void lumen_get_drvinfo(struct net_device *netdev,
+			      struct ethtool_drvinfo *info)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+
+	strscpy(info->driver, LUMEN_DRV_NAME, sizeof(info->driver));
+	snprintf(info->fw_version, sizeof(info->fw_version), "%lu.%lu.%lu",
+		 FIELD_GET(LUMEN_FW_VER_MAJOR, ld->fw_ver),
+		 FIELD_GET(LUMEN_FW_VER_MINOR, ld->fw_ver),
+		 FIELD_GET(LUMEN_FW_VER_BUILD, ld->fw_ver));
+	strscpy(info->bus_info, pci_name(ld->pdev), sizeof(info->bus_info));
+}
+
+static int lumen_get_link_ksettings(struct net_device *netdev,
+				    struct ethtool_link_ksettings *cmd)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	u32 st;
+
+	ethtool_link_ksettings_zero_link_mode(cmd, supported);
+	ethtool_link_ksettings_add_link_mode(cmd, supported, FIBRE);
+	ethtool_link_ksettings_zero_link_mode(cmd, advertising);
+	ethtool_link_ksettings_add_link_mode(cmd, advertising, FIBRE);
+	cmd->base.port = PORT_FIBRE;
+	cmd->base.autoneg = AUTONEG_DISABLE;
+
+	st = netif_running(netdev) ? lumen_rd32(ln->ld, LUMEN_PORT_STATUS) : 0;
+	if (ln->link_up && st != ~0U && (st & LUMEN_PORT_STATUS_LINK)) {
+		cmd->base.speed = FIELD_GET(LUMEN_PORT_STATUS_SPEED, st) * 1000;
+		cmd->lanes = FIELD_GET(LUMEN_PORT_STATUS_LANES, st);
+		cmd->base.duplex = DUPLEX_FULL;
+	} else {
+		cmd->base.speed = SPEED_UNKNOWN;
+		cmd->base.duplex = DUPLEX_UNKNOWN;
+	}
+	return 0;
+}
+
+static void lumen_get_ringparam(struct net_device *netdev,
+				struct ethtool_ringparam *ring,
+				struct kernel_ethtool_ringparam *kring,
+				struct netlink_ext_ack *extack)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	ring->rx_max_pending = LUMEN_RING_MAX;
+	ring->tx_max_pending = LUMEN_RING_MAX;
+	ring->rx_pending = ln->rx_ring_size;
+	ring->tx_pending = ln->tx_ring_size;
+}
+
+static void lumen_get_channels(struct net_device *netdev,
+			       struct ethtool_channels *ch)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	ch->max_combined = ln->ld->max_qp;
+	ch->combined_count = ln->num_qp;
+	ch->max_other = 1;
+	ch->other_count = 1;
+}
+
+static int lumen_get_sset_count(struct net_device *netdev, int sset)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return ARRAY_SIZE(lumen_dev_stats) +
+	       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
+				 ARRAY_SIZE(lumen_rxq_stats));
+}
+
+static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	unsigned int i, j;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
+		ethtool_sprintf(&data, "%s", lumen_dev_stats[i].name);
+	for (i = 0; i < ln->ld->max_qp; i++) {
+		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
+			ethtool_sprintf(&data, "tx%u_%s", i, lumen_txq_stats[j]);
+		for (j = 0; j < ARRAY_SIZE(lumen_rxq_stats); j++)
+			ethtool_sprintf(&data, "rx%u_%s", i, lumen_rxq_stats[j]);
+	}
+}
+
+static void lumen_get_ethtool_stats(struct net_device *netdev,
+				    struct ethtool_stats *stats, u64 *data)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+	struct lumen_ring_stats s;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
+		*data++ = lumen_rd_stat(ld, lumen_dev_stats[i].stat);
+
+	for (i = 0; i < ld->max_qp; i++) {
+		lumen_ring_stats_read(&ln->qp[i]->tx.stats, &s);
+		*data++ = s.packets;
+		*data++ = s.bytes;
+		*data++ = s.dropped;
+		*data++ = s.errors;
+		*data++ = s.bad_cqe;
+		*data++ = s.busy;
+
+		lumen_ring_stats_read(&ln->qp[i]->rx.stats, &s);
+		*data++ = s.packets;
+		*data++ = s.bytes;
+		*data++ = s.dropped;
+		*data++ = s.bad_cqe;
+		*data++ = s.alloc_fail;
+		*data++ = s.csum_complete;
+	}
+}
+
+static const struct ethtool_ops lumen_ethtool_ops = {
+	.cap_link_lanes_supported	= true,
+	.get_drvinfo			= lumen_get_drvinfo,
+	.get_link			= ethtool_op_get_link,
+	.get_link_ksettings		= lumen_get_link_ksettings,
+	.get_ringparam			= lumen_get_ringparam,
+	.get_channels			= lumen_get_channels,
+	.get_sset_count			= lumen_get_sset_count,
+	.get_strings			= lumen_get_strings,
+	.get_ethtool_stats		= lumen_get_ethtool_stats,
+};
+
+/**
+ * lumen_set_ethtool_ops - attach lumen's ethtool operations to a netdev
+ * @netdev: the netdev
+ */
+void lumen_set_ethtool_ops(struct net_device *netdev)
+{
+	netdev->ethtool_ops = &lumen_ethtool_ops;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "lumen_netdev.h"
+
+/* Longest frame the port takes for an MTU: room for one VLAN tag. */
+static u32 lumen_max_frame(unsigned int mtu)
+{
+	return mtu + VLAN_ETH_HLEN;
+}
+
+static void lumen_port_addr_write(struct lumen_dev *ld, const u8 *addr)
+{
+	lumen_wr32(ld, LUMEN_PORT_ADDR_LO, addr[0] | addr[1] << 8 |
+		   addr[2] << 16 | addr[3] << 24);
+	lumen_wr32(ld, LUMEN_PORT_ADDR_HI, addr[4] | addr[5] << 8);
+}
+
+static u32 lumen_port_rx_mode(const struct net_device *netdev)
+{
+	u32 mode = 0;
+
+	/* The device filters one unicast address; more need promiscuity. */
+	if ((netdev->flags & IFF_PROMISC) || !netdev_uc_empty(netdev))
+		mode |= LUMEN_PORT_CTRL_PROMISC;
+	if ((netdev->flags & IFF_ALLMULTI) || !netdev_mc_empty(netdev))
+		mode |= LUMEN_PORT_CTRL_ALLMULTI;
+	return mode;
+}
+
+static void lumen_set_rx_mode(struct net_device *netdev)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	lumen_rmw32(ln->ld, LUMEN_PORT_CTRL,
+		    LUMEN_PORT_CTRL_PROMISC | LUMEN_PORT_CTRL_ALLMULTI,
+		    lumen_port_rx_mode(netdev));
+}
+
+static void lumen_port_enable(struct lumen_net *ln)
+{
+	struct net_device *netdev = ln->netdev;
+	struct lumen_dev *ld = ln->ld;
+
+	lumen_wr32(ld, LUMEN_PORT_MAX_FRAME, lumen_max_frame(netdev->mtu));
+	lumen_port_addr_write(ld, netdev->dev_addr);
+	lumen_wr32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
+		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev));
+}
+
+static void lumen_port_disable(struct lumen_net *ln)
+{
+	lumen_wr32(ln->ld, LUMEN_PORT_CTRL, 0);
+}
+
+static int lumen_open(struct net_device *netdev)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	int err;
+
+	if (lumen_gone(ln->ld))
+		return -ENODEV;
+
+	err = netif_set_real_num_tx_queues(netdev, ln->num_qp);
+	if (err)
+		return err;
+	err = netif_set_real_num_rx_queues(netdev, ln->num_qp);
+	if (err)
+		return err;
+
+	err = lumen_rings_alloc(ln);
+	if (err)
+		return err;
+	err = lumen_qps_start(ln);
+	if (err)
+		goto err_free_rings;
+
+	netif_tx_start_all_queues(netdev);
+	lumen_port_enable(ln);
+	lumen_link_update(ln->ld);
+	return 0;
+
+err_free_rings:
+	lumen_rings_free(ln);
+	return err;
+}
+
+static int lumen_stop(struct net_device *netdev)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	lumen_port_disable(ln);
+	netif_tx_disable(netdev);
+	netif_carrier_off(netdev);
+	ln->link_up = false;
+	lumen_qps_stop(ln);
+	lumen_rings_free(ln);
+	return 0;
+}
+
+static int lumen_set_mac_address(struct net_device *netdev, void *p)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct sockaddr *addr = p;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+	eth_hw_addr_set(netdev, addr->sa_data);
+	if (netif_running(netdev))
+		lumen_port_addr_write(ln->ld, netdev->dev_addr);
+	return 0;
+}
+
+static int lumen_change_mtu(struct net_device *netdev, int new_mtu)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	netdev->mtu = new_mtu;
+	if (netif_running(netdev))
+		lumen_wr32(ln->ld, LUMEN_PORT_MAX_FRAME, lumen_max_frame(new_mtu));
+	return 0;
+}
+
+static void lumen_get_stats64(struct net_device *netdev,
+			      struct rtnl_link_stats64 *stats)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+	struct lumen_ring_stats s;
+	unsigned int i;
+
+	for (i = 0; i < ld->max_qp; i++) {
+		struct lumen_qp *qp = ln->qp[i];
+
+		lumen_ring_stats_read(&qp->tx.stats, &s);
+		stats->tx_packets += s.packets;
+		stats->tx_bytes += s.bytes;
+		stats->tx_dropped += s.dropped;
+		stats->tx_errors += s.errors;
+
+		lumen_ring_stats_read(&qp->rx.stats, &s);
+		stats->rx_packets += s.packets;
+		stats->rx_bytes += s.bytes;
+		stats->rx_dropped += s.dropped;
+		stats->rx_errors += s.bad_cqe;
+		stats->rx_missed_errors += s.alloc_fail;
+	}
+
+	if (lumen_gone(ld))
+		return;
+	stats->rx_dropped += lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_DISABLED) +
+			     lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_NOBUF);
+	stats->rx_length_errors = lumen_rd_stat(ld, LUMEN_STAT_RX_ERR_LEN);
+	stats->rx_errors += stats->rx_length_errors;
+	stats->multicast = lumen_rd_stat(ld, LUMEN_STAT_RX_MCAST);
+}
+
+static const struct net_device_ops lumen_netdev_ops = {
+	.ndo_open		= lumen_open,
+	.ndo_stop		= lumen_stop,
+	.ndo_start_xmit		= lumen_xmit,
+	.ndo_set_rx_mode	= lumen_set_rx_mode,
+	.ndo_set_mac_address	= lumen_set_mac_address,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_change_mtu		= lumen_change_mtu,
+	.ndo_get_stats64	= lumen_get_stats64,
+};
+
+/**
+ * lumen_link_update - bring the carrier in line with the device's link
+ * @ld: the device
+ *
+ * Called from the link work item and on open.  Logs each change once,
+ * with the reason the device gives when the link is down.
+ */
+void lumen_link_update(struct lumen_dev *ld)
+{
+	struct net_device *netdev = ld->netdev;
+	struct lumen_net *ln;
+	bool up;
+	u32 st;
+
+	if (!netdev)
+		return;
+	ln = netdev_priv(netdev);
+	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
+	up = netif_running(netdev) && !lumen_gone(ld) &&
+	     (st & LUMEN_PORT_STATUS_LINK);
+	if (up == ln->link_up)
+		return;
+	ln->link_up = up;
+
+	if (up) {
+		netdev_info(netdev, "link up, %lu Gb/s on %lu lanes\n",
+			    FIELD_GET(LUMEN_PORT_STATUS_SPEED, st),
+			    FIELD_GET(LUMEN_PORT_STATUS_LANES, st));
+		netif_carrier_on(netdev);
+	} else {
+		netif_carrier_off(netdev);
+		netdev_info(netdev, "link down, %s\n",
+			    lumen_down_reason_str(lumen_rd32(ld, LUMEN_PORT_DOWN_REASON)));
+	}
+}
+
+/**
+ * lumen_netdev_create - create and register the port's netdev
+ * @ld: the device, reset and with its interrupts set up
+ *
+ * Return: 0 or an errno, with nothing left registered or allocated.
+ */
+int lumen_netdev_create(struct lumen_dev *ld)
+{
+	struct net_device *netdev;
+	struct lumen_net *ln;
+	int err;
+
+	netdev = alloc_etherdev_mq(sizeof(*ln), ld->max_qp);
+	if (!netdev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(netdev, &ld->pdev->dev);
+	ln = netdev_priv(netdev);
+	ln->ld = ld;
+	ln->netdev = netdev;
+	ln->num_qp = min_t(u16, ld->max_qp, netif_get_num_default_rss_queues());
+	ln->tx_ring_size = LUMEN_DEFAULT_RING;
+	ln->rx_ring_size = LUMEN_DEFAULT_RING;
+
+	netdev->netdev_ops = &lumen_netdev_ops;
+	lumen_set_ethtool_ops(netdev);
+	netdev->watchdog_timeo = 5 * HZ;
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = LUMEN_MAX_MTU;
+	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM;
+	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
+	netdev->vlan_features = netdev->features;
+	netdev->priv_flags |= IFF_UNICAST_FLT;
+	eth_hw_addr_set(netdev, ld->mac);
+	netif_carrier_off(netdev);
+
+	err = lumen_qps_alloc(ln);
+	if (err)
+		goto err_free_netdev;
+
+	/* Set before registering: the netdev may be opened at once. */
+	ld->netdev = netdev;
+	err = register_netdev(netdev);
+	if (err)
+		goto err_free_qps;
+	devlink_port_type_eth_set(&ld->dl_port, netdev);
+	return 0;
+
+err_free_qps:
+	ld->netdev = NULL;
+	lumen_qps_free(ln);
+err_free_netdev:
+	free_netdev(netdev);
+	return err;
+}
+
+/**
+ * lumen_netdev_destroy - unregister and free the port's netdev
+ * @ld: the device
+ */
+void lumen_netdev_destroy(struct lumen_dev *ld)
+{
+	struct net_device *netdev = ld->netdev;
+
+	if (!netdev)
+		return;
+	devlink_port_type_clear(&ld->dl_port);
+	unregister_netdev(netdev);
+	/* The link and gone work items use ld->netdev under RTNL. */
+	rtnl_lock();
+	ld->netdev = NULL;
+	rtnl_unlock();
+	lumen_qps_free(netdev_priv(netdev));
+	free_netdev(netdev);
+}

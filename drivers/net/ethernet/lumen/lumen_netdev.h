@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (c) 2026 The lumen authors */
+
+#ifndef _LUMEN_NETDEV_H_
+#define _LUMEN_NETDEV_H_
+
+#include <linux/netdevice.h>
+
+#include "lumen.h"
+#include "lumen_txrx.h"
+
+#define LUMEN_MAX_MTU		9600
+
+/**
+ * struct lumen_net - a lumen port's netdev private data
+ * @ld: the device
+ * @netdev: the netdev
+ * @qp: queue pairs, allocated for the netdev's lifetime so that their
+ *	counters survive down/up; rings are allocated only while open
+ * @num_qp: queue pairs in use
+ * @tx_ring_size: TX descriptors per ring
+ * @rx_ring_size: RX buffers per ring
+ * @link_up: the link state last reported, so that changes log once
+ */
+struct lumen_net {
+	struct lumen_dev *ld;
+	struct net_device *netdev;
+	struct lumen_qp *qp[LUMEN_MAX_QP];
+	u16 num_qp;
+	u32 tx_ring_size;
+	u32 rx_ring_size;
+	bool link_up;
+};
+
+#endif /* _LUMEN_NETDEV_H_ */
