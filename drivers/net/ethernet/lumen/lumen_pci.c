@@ -82,8 +82,10 @@ static void lumen_gone_work(struct work_struct *work)
 	struct lumen_dev *ld = container_of(work, struct lumen_dev, gone_work);
 
 	rtnl_lock();
-	if (ld->netdev)
+	if (ld->netdev) {
+		netif_carrier_off(ld->netdev);
 		netif_device_detach(ld->netdev);
+	}
 	rtnl_unlock();
 }
 

@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for lumen's guest selftests.  POSIX sh (busybox ash in the
+# guest).  Source it; it sets up KTAP output and cleanup on exit.
+#
+# The guest has two lumen ports wired back to back.  Tests find them by
+# PCI ID, never by interface name.
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+LUMEN_VENDOR=0x1234
+LUMEN_DEVICE=0x4c55
+TESTWIN=$(dirname "$0")/lumen-testwin
+
+ktap_n=0
+ktap_failed=0
+ktap_skipped=0
+
+ktap_header()
+{
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ktap_pass()
+{
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $*"
+}
+
+ktap_fail()
+{
+	ktap_n=$((ktap_n + 1))
+	ktap_failed=$((ktap_failed + 1))
+	echo "not ok $ktap_n $*"
+}
+
+ktap_skip()
+{
+	ktap_n=$((ktap_n + 1))
+	ktap_skipped=$((ktap_skipped + 1))
+	echo "ok $ktap_n $1 # SKIP $2"
+}
+
+# ktap_check NAME CMD...: one test point from a command's exit status.
+ktap_check()
+{
+	name=$1
+	shift
+	if "$@"; then
+		ktap_pass "$name"
+	else
+		ktap_fail "$name"
+	fi
+}
+
+ktap_finish()
+{
+	echo "# $((ktap_n - ktap_failed - ktap_skipped)) passed, $ktap_failed failed, $ktap_skipped skipped"
+	if [ "$ktap_failed" -ne 0 ]; then
+		exit $KSFT_FAIL
+	fi
+	if [ "$ktap_skipped" -ne 0 ] && [ "$ktap_skipped" -eq "$ktap_n" ]; then
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
+
+log()
+{
+	echo "# $*"
+}
+
+# fail_msg MSG: print why a check failed and return false.
+fail_msg()
+{
+	echo "# FAIL: $*"
+	return 1
+}
+
+# lumen_bdfs: the PCI addresses of every lumen device, sorted.
+lumen_bdfs()
+{
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = "$LUMEN_VENDOR" ] || continue
+		[ "$(cat "$d/device")" = "$LUMEN_DEVICE" ] || continue
+		basename "$d"
+	done | sort
+}
+
+# lumen_netdev BDF: the netdev of a bound lumen device, or nothing.
+lumen_netdev()
+{
+	ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1
+}
+
+lumen_bound()
+{
+	[ -e "/sys/bus/pci/drivers/lumen/$1" ]
+}
+
+lumen_load()
+{
+	modprobe lumen || return 1
+	wait_for 10 lumen_all_netdevs
+}
+
+lumen_unload()
+{
+	if grep -q '^lumen ' /proc/modules; then
+		rmmod lumen
+	fi
+}
+
+lumen_all_netdevs()
+{
+	for b in $(lumen_bdfs); do
+		[ -n "$(lumen_netdev "$b")" ] || return 1
+	done
+}
+
+lumen_bind()
+{
+	echo "$1" > /sys/bus/pci/drivers/lumen/bind
+}
+
+lumen_unbind()
+{
+	echo "$1" > /sys/bus/pci/drivers/lumen/unbind
+}
+
+# testwin BDF get|set|bar0 ...: the device's test-only fault window.
+testwin()
+{
+	"$TESTWIN" "$@"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for()
+{
+	limit=$(($1 * 10))
+	shift
+	i=0
+	while [ $i -lt $limit ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$@"
+}
+
+carrier_up()
+{
+	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]
+}
+
+# dmesg_mark / dmesg_since: kernel messages logged after a mark.
+dmesg_mark()
+{
+	dmesg_lines=$(dmesg | wc -l)
+}
+
+dmesg_since()
+{
+	dmesg | tail -n +"$((dmesg_lines + 1))"
+}
+
+# ns_setup: port 1 in netns lumen_a as 10.76.0.1, port 2 in lumen_b as
+# 10.76.0.2, both up with carrier.  Sets PORT_A/PORT_B (netdev names) and
+# BDF_A/BDF_B.
+ns_setup()
+{
+	set -- $(lumen_bdfs)
+	BDF_A=$1
+	BDF_B=$2
+	PORT_A=$(lumen_netdev "$BDF_A")
+	PORT_B=$(lumen_netdev "$BDF_B")
+	[ -n "$PORT_A" ] && [ -n "$PORT_B" ] || return 1
+	ip netns add lumen_a && ip netns add lumen_b || return 1
+	# No IPv6 autoconfiguration chatter: tests count frames.
+	for ns in lumen_a lumen_b; do
+		ip netns exec $ns sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' ||
+			return 1
+	done
+	ip link set "$PORT_A" netns lumen_a &&
+	ip link set "$PORT_B" netns lumen_b || return 1
+	ip -n lumen_a addr add 10.76.0.1/24 dev "$PORT_A" &&
+	ip -n lumen_b addr add 10.76.0.2/24 dev "$PORT_B" || return 1
+	ip -n lumen_a link set "$PORT_A" up &&
+	ip -n lumen_b link set "$PORT_B" up || return 1
+	wait_for 10 ip netns exec lumen_a sh -c "[ \"\$(cat /sys/class/net/$PORT_A/carrier)\" = 1 ]" &&
+	wait_for 10 ip netns exec lumen_b sh -c "[ \"\$(cat /sys/class/net/$PORT_B/carrier)\" = 1 ]"
+}
+
+ns_cleanup()
+{
+	ip netns del lumen_a 2>/dev/null
+	ip netns del lumen_b 2>/dev/null
+	true
+}
+
+# ns_stat NS DEV FIELD: one counter of `ip -s`, by its sysfs name.
+ns_stat()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+# ethtool_stat [NS] DEV NAME: one `ethtool -S` counter.
+ethtool_stat()
+{
+	if [ $# -eq 3 ]; then
+		ip netns exec "$1" ethtool -S "$2" | awk -v n="$3:" '$1 == n { print $2 }'
+	else
+		ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2 }'
+	fi
+}
