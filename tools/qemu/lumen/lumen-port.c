@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lumen optical NIC model: the MAC/port.
+ *
+ * Copyright (c) 2025 The lumen project authors
+ *
+ * Link state, the PORT register block, the RX address filter, the glue to
+ * QEMU's net layer (receive, can_receive, link changes), MAC loopback and
+ * the statistics counters.
+ */
+
+#include "qemu/osdep.h"
+#include "lumen.h"
+#include "hw/net/trace.h"
+
+/* ---- statistics -------------------------------------------------------- */
+
+void lumen_stat_add(LumenState *s, enum lumen_stat n, uint64_t delta)
+{
+    s->stats[n] += delta;
+}
+
+void lumen_stats_reset(LumenState *s)
+{
+    memset(s->stats, 0, sizeof(s->stats));
+    memset(s->stat_hi_latch, 0, sizeof(s->stat_hi_latch));
+    memset(s->stat_latched, 0, sizeof(s->stat_latched));
+}
+
+/*
+ * A counter reads as one 64-bit access or as two 32-bit halves, low half
+ * first: reading the low half latches the high half, so that the pair is
+ * consistent even when the counter carries in between.
+ */
+bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
+                     uint64_t *val)
+{
+    hwaddr off = addr - LUMEN_STAT_BASE;
+    unsigned n;
+
+    if (addr < LUMEN_STAT_BASE || addr >= LUMEN_STAT(LUMEN_STAT_CNT)) {
+        return false;
+    }
+    n = off / 8;
+    if (size == 8) {
+        if (off % 8) {
+            return false;
+        }
+        *val = s->stats[n];
+        s->stat_latched[n] = false;
+    } else if (off % 8 == 0) {
+        *val = (uint32_t)s->stats[n];
+        s->stat_hi_latch[n] = s->stats[n] >> 32;
+        s->stat_latched[n] = true;
+    } else {
+        *val = s->stat_latched[n] ? s->stat_hi_latch[n] : s->stats[n] >> 32;
+        s->stat_latched[n] = false;
+    }
+    return true;
+}
+
+static void lumen_stat_count_dst(LumenState *s, const uint8_t *dst,
+                                 enum lumen_stat mcast, enum lumen_stat bcast)
+{
+    if (is_broadcast_ether_addr(dst)) {
+        lumen_stat_add(s, bcast, 1);
+    } else if (is_multicast_ether_addr(dst)) {
+        lumen_stat_add(s, mcast, 1);
+    }
+}
+
+/* ---- link ------------------------------------------------------------- */
+
+/* Something at the far end of the fiber: a netdev whose link is up. */
+static bool lumen_port_partner_up(LumenState *s)
+{
+    NetClientState *nc = qemu_get_queue(s->nic);
+
+    return nc->peer && !nc->link_down;
+}
+
+static bool lumen_port_link_wanted(LumenState *s)
+{
+    return (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN) && lumen_port_partner_up(s);
+}
+
+static uint32_t lumen_port_down_reason(LumenState *s)
+{
+    if (s->link_up) {
+        return LUMEN_DOWN_NONE;
+    }
+    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
+        return LUMEN_DOWN_ADMIN;
+    }
+    return LUMEN_DOWN_NO_PARTNER;
+}
+
+/* Recompute PORT_STATUS.LINK; every change raises INTR_LINK. */
+void lumen_port_update_link(LumenState *s)
+{
+    bool up = lumen_port_link_wanted(s);
+
+    if (up == s->link_up) {
+        return;
+    }
+    s->link_up = up;
+    trace_lumen_link(up, lumen_port_down_reason(s));
+    lumen_intr_raise(s, LUMEN_INTR_LINK);
+    lumen_port_rx_kick(s);
+}
+
+static uint32_t lumen_port_status(LumenState *s)
+{
+    if (!s->link_up) {
+        return 0;
+    }
+    return LUMEN_PORT_STATUS_LINK |
+           LUMEN_FIELD_PREP(LUMEN_PORT_STATUS_LANES, LUMEN_NUM_LANES) |
+           LUMEN_FIELD_PREP(LUMEN_PORT_STATUS_SPEED, LUMEN_PORT_SPEED_GBPS);
+}
+
+/* ---- PORT block ------------------------------------------------------- */
+
+void lumen_port_reset(LumenState *s)
+{
+    s->port_ctrl = 0;
+    s->max_frame = LUMEN_DEFAULT_MAX_FRAME;
+    memcpy(s->port_addr, s->conf.macaddr.a, ETH_ALEN);
+    /* Part of the reset: no INTR_LINK, the causes were just cleared. */
+    s->link_up = false;
+}
+
+bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
+{
+    switch (addr) {
+    case LUMEN_PORT_CTRL:
+        *val = s->port_ctrl;
+        break;
+    case LUMEN_PORT_STATUS:
+        lumen_port_update_link(s);
+        *val = lumen_port_status(s);
+        break;
+    case LUMEN_PORT_MAX_FRAME:
+        *val = s->max_frame;
+        break;
+    case LUMEN_PORT_ADDR_LO:
+        *val = lumen_mac_lo(s->port_addr);
+        break;
+    case LUMEN_PORT_ADDR_HI:
+        *val = lumen_mac_hi(s->port_addr);
+        break;
+    case LUMEN_PORT_DOWN_REASON:
+        lumen_port_update_link(s);
+        *val = lumen_port_down_reason(s);
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
+{
+    const uint32_t ctrl_bits = LUMEN_PORT_CTRL_TX_EN | LUMEN_PORT_CTRL_RX_EN |
+                               LUMEN_PORT_CTRL_LOOPBACK |
+                               LUMEN_PORT_CTRL_PROMISC |
+                               LUMEN_PORT_CTRL_ALLMULTI;
+
+    switch (addr) {
+    case LUMEN_PORT_CTRL:
+        s->port_ctrl = val & ctrl_bits;
+        lumen_port_update_link(s);
+        lumen_port_rx_kick(s);
+        break;
+    case LUMEN_PORT_MAX_FRAME:
+        if (val >= LUMEN_MIN_FRAME && val <= LUMEN_MAX_FRAME) {
+            s->max_frame = val;
+        }
+        break;
+    case LUMEN_PORT_ADDR_LO:
+        stl_le_p(s->port_addr, val);
+        break;
+    case LUMEN_PORT_ADDR_HI:
+        stw_le_p(s->port_addr + 4, val);
+        break;
+    case LUMEN_PORT_STATUS:
+    case LUMEN_PORT_DOWN_REASON:
+        break;                          /* read-only */
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* ---- receive ---------------------------------------------------------- */
+
+/* The address filter: is the frame for this station? */
+static bool lumen_port_accepts(LumenState *s, const uint8_t *dst)
+{
+    if (s->port_ctrl & LUMEN_PORT_CTRL_PROMISC) {
+        return true;
+    }
+    if (!memcmp(dst, s->port_addr, ETH_ALEN) ||
+        is_broadcast_ether_addr(dst)) {
+        return true;
+    }
+    return is_multicast_ether_addr(dst) &&
+           (s->port_ctrl & LUMEN_PORT_CTRL_ALLMULTI);
+}
+
+/* Why queue pair @qpi cannot take frames at all, or NULL if it can. */
+static const char *lumen_port_rx_blocked(LumenState *s, unsigned qpi)
+{
+    if (lumen_is_dead(s)) {
+        return "device dead";
+    }
+    if (!lumen_is_ready(s)) {
+        return "device resetting";
+    }
+    if (!(s->port_ctrl & LUMEN_PORT_CTRL_RX_EN)) {
+        return "rx disabled";
+    }
+    if (!s->link_up) {
+        return "link down";
+    }
+    if (!lumen_rx_qp_enabled(s, qpi)) {
+        return "queue disabled";
+    }
+    return NULL;
+}
+
+static void lumen_port_rx_drop(LumenState *s, enum lumen_stat counter,
+                               size_t size, const char *why)
+{
+    trace_lumen_rx_drop(size, why);
+    lumen_stat_add(s, counter, 1);
+}
+
+/*
+ * One frame from the fiber (or from loopback).  Returns @size when the
+ * frame was consumed (delivered or dropped) and 0 to ask the net layer to
+ * hold it until lumen_port_rx_kick(); only when @may_wait.
+ */
+static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
+                                   size_t size, bool may_wait)
+{
+    unsigned qpi = lumen_rx_select_qp(s, buf, size);
+    const char *blocked = lumen_port_rx_blocked(s, qpi);
+
+    if (blocked) {
+        lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_DISABLED, size, blocked);
+        return size;
+    }
+    if (size < ETH_HLEN || size > s->max_frame) {
+        lumen_port_rx_drop(s, LUMEN_STAT_RX_ERR_LEN, size, "bad length");
+        return size;
+    }
+    if (!lumen_port_accepts(s, buf)) {
+        lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_FILTER, size, "filtered");
+        return size;
+    }
+
+    switch (lumen_rx_deliver(s, qpi, buf, size)) {
+    case LUMEN_RX_DONE:
+        lumen_stat_add(s, LUMEN_STAT_RX_FRAMES, 1);
+        lumen_stat_add(s, LUMEN_STAT_RX_BYTES, size);
+        lumen_stat_count_dst(s, buf, LUMEN_STAT_RX_MCAST, LUMEN_STAT_RX_BCAST);
+        lumen_irq_batch_end(s);
+        return size;
+    case LUMEN_RX_WAIT:
+        if (may_wait) {
+            trace_lumen_rx_wait(qpi, size);
+            return 0;
+        }
+        lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_NOBUF, size, "no buffer");
+        return size;
+    case LUMEN_RX_NO_ROOM:
+        lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_NOBUF, size,
+                           "frame can never fit the posted buffers");
+        return size;
+    case LUMEN_RX_FAILED:
+    default:
+        trace_lumen_rx_drop(size, "dma error");
+        return size;
+    }
+}
+
+/* The net layer may deliver again (held frames are retried or dropped). */
+void lumen_port_rx_kick(LumenState *s)
+{
+    if (s->nic) {
+        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    }
+}
+
+static bool lumen_nc_can_receive(NetClientState *nc)
+{
+    LumenState *s = qemu_get_nic_opaque(nc);
+    unsigned qpi = lumen_rx_select_qp(s, NULL, 0);
+
+    /* Frames that will be dropped are taken (and counted) at once. */
+    if (lumen_port_rx_blocked(s, qpi)) {
+        return true;
+    }
+    return lumen_rx_qp_has_room(s, qpi);
+}
+
+static ssize_t lumen_nc_receive(NetClientState *nc, const uint8_t *buf,
+                                size_t size)
+{
+    return lumen_port_rx_frame(qemu_get_nic_opaque(nc), buf, size, true);
+}
+
+static void lumen_nc_link_status_changed(NetClientState *nc)
+{
+    lumen_port_update_link(qemu_get_nic_opaque(nc));
+}
+
+/* ---- transmit --------------------------------------------------------- */
+
+/*
+ * Put a checked frame on the fiber, or back into this port's RX when
+ * LOOPBACK is set.  @frame has room for padding to LUMEN_MIN_FRAME.
+ */
+void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len)
+{
+    if (len < LUMEN_MIN_FRAME) {
+        memset(frame + len, 0, LUMEN_MIN_FRAME - len);
+        len = LUMEN_MIN_FRAME;
+    }
+    lumen_stat_add(s, LUMEN_STAT_TX_FRAMES, 1);
+    lumen_stat_add(s, LUMEN_STAT_TX_BYTES, len);
+    lumen_stat_count_dst(s, frame, LUMEN_STAT_TX_MCAST, LUMEN_STAT_TX_BCAST);
+
+    if (s->port_ctrl & LUMEN_PORT_CTRL_LOOPBACK) {
+        lumen_port_rx_frame(s, frame, len, false);
+    } else {
+        qemu_send_packet(qemu_get_queue(s->nic), frame, len);
+    }
+}
+
+/* ---- realize ---------------------------------------------------------- */
+
+static NetClientInfo lumen_net_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = lumen_nc_can_receive,
+    .receive = lumen_nc_receive,
+    .link_status_changed = lumen_nc_link_status_changed,
+};
+
+void lumen_port_realize(LumenState *s)
+{
+    DeviceState *dev = DEVICE(s);
+
+    s->nic = qemu_new_nic(&lumen_net_info, &s->conf,
+                          object_get_typename(OBJECT(s)), dev->id,
+                          &dev->mem_reentrancy_guard, s);
+    qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+}
+
+void lumen_port_unrealize(LumenState *s)
+{
+    qemu_del_nic(s->nic);
+    s->nic = NULL;
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lumen optical NIC model: internal state and the interfaces between the
+ * model's parts.
+ *
+ * Copyright (c) 2025 The lumen project authors
+ *
+ *   lumen.c          QOM/PCI shell: properties, BARs, MSI-X, PCIe caps,
+ *                    reset, the CTRL and INTR register blocks, BAR0 dispatch
+ *   lumen-queue.c    queue pairs: TX/RX/CQ rings, DMA, per-queue interrupts
+ *   lumen-port.c     MAC/port: link, RX filter, netdev glue, loopback, stats
+ *   lumen-testwin.c  BAR4, the test-only fault window
+ *
+ * The guest driver is untrusted: every index, size and address it hands
+ * over is checked before use.
+ */
+
+#ifndef HW_NET_LUMEN_H
+#define HW_NET_LUMEN_H
+
+#include "hw/pci/pci.h"
+#include "net/eth.h"
+#include "net/net.h"
+#include "qemu/timer.h"
+#include "qom/object.h"
+#include "lumen-hw-shim.h"
+
+#define TYPE_LUMEN "lumen"
+OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
+
+/* Defaults of the properties. */
+#define LUMEN_DEFAULT_BOARD_ID      0x4c100001
+#define LUMEN_DEFAULT_FW_VERSION    0x01020003  /* 1.2.3 */
+#define LUMEN_SERIAL_PREFIX         0x4c55000000000000ULL  /* "LU" + MAC */
+
+/* Register values after reset. */
+#define LUMEN_DEFAULT_MAX_FRAME     1514
+#define LUMEN_PORT_SPEED_GBPS       400
+
+/* Engine limits of the model. */
+#define LUMEN_TX_MAX_DESCS          32      /* descriptors per TX frame */
+#define LUMEN_TX_BUDGET             256     /* frames per queue per BH run */
+#define LUMEN_RX_MAX_BUFS           64      /* buffers per RX frame */
+
+/* Which of a queue pair's three rings. */
+typedef enum LumenRingKind {
+    LUMEN_RING_TX,
+    LUMEN_RING_RX,
+    LUMEN_RING_CQ,
+    LUMEN_RING_KINDS
+} LumenRingKind;
+
+/*
+ * One descriptor or completion ring.  head/tail follow the register
+ * names: for TX and RX the driver owns tail and the device head; for the
+ * CQ the driver owns head and the device tail.
+ */
+typedef struct LumenRing {
+    uint32_t base_lo;
+    uint32_t base_hi;
+    uint32_t size;
+    uint32_t head;
+    uint32_t tail;
+    uint32_t ctrl;          /* LUMEN_Q_CTRL_* */
+} LumenRing;
+
+typedef struct LumenQueuePair {
+    LumenRing ring[LUMEN_RING_KINDS];
+    bool cq_phase;          /* PHASE value of the next CQE written */
+    bool cqe_batch;         /* CQEs written since the last batch end */
+    bool irq_armed;
+    uint32_t irq_vec;
+    uint32_t irq_mod;
+    uint32_t err;           /* QP_ERR, enum lumen_qerr */
+} LumenQueuePair;
+
+struct LumenState {
+    PCIDevice parent_obj;
+
+    NICState *nic;
+    NICConf conf;
+    MemoryRegion mmio;
+    MemoryRegion msix;
+    MemoryRegion testwin;
+    QEMUTimer *reset_timer;
+    QEMUBH *tx_bh;
+
+    /* Properties */
+    uint64_t serial;
+    uint32_t num_qp;
+    uint32_t board_id;
+    uint32_t fw_version;
+    bool fail_reset;
+
+    /* CTRL */
+    uint32_t status;
+    uint32_t scratch;
+    uint64_t clock_latch;   /* CLOCK_LO read latches the 64-bit value */
+
+    /* INTR */
+    uint32_t intr_cause;
+    uint32_t intr_enable;
+    uint32_t intr_misc_vec;
+
+    /* PORT */
+    uint32_t port_ctrl;
+    uint32_t max_frame;
+    uint8_t port_addr[ETH_ALEN];
+    bool link_up;
+
+    /* STAT */
+    uint64_t stats[LUMEN_STAT_CNT];
+    uint32_t stat_hi_latch[LUMEN_STAT_CNT];
+    bool stat_latched[LUMEN_STAT_CNT];
+
+    /* BAR4 test window */
+    uint32_t test_faults;
+    uint32_t test_rev;
+
+    LumenQueuePair qp[LUMEN_MAX_QP];
+
+    /* TX frame assembly buffer (room for the padding too) */
+    uint8_t tx_frame[LUMEN_MAX_FRAME];
+};
+
+/* Device-wide state checks */
+static inline bool lumen_is_dead(LumenState *s)
+{
+    return s->test_faults & LUMEN_FAULT_DEAD;
+}
+
+static inline bool lumen_is_ready(LumenState *s)
+{
+    return (s->status & LUMEN_CTRL_STATUS_READY) && !lumen_is_dead(s);
+}
+
+/* Register layout of a MAC address: byte 0 in bits 7:0 of the LO word. */
+static inline uint32_t lumen_mac_lo(const uint8_t *mac)
+{
+    return ldl_le_p(mac);
+}
+
+static inline uint32_t lumen_mac_hi(const uint8_t *mac)
+{
+    return lduw_le_p(mac + 4);
+}
+
+/* lumen.c */
+void lumen_intr_raise(LumenState *s, uint32_t causes);
+void lumen_msix_notify(LumenState *s, uint32_t vector);
+void lumen_state_changed(LumenState *s);
+
+/* lumen-queue.c */
+bool lumen_qp_read(LumenState *s, unsigned qpi, hwaddr reg, uint32_t *val);
+bool lumen_qp_write(LumenState *s, unsigned qpi, hwaddr reg, uint32_t val);
+void lumen_queues_reset(LumenState *s);
+void lumen_tx_kick(LumenState *s);
+void lumen_tx_bh(void *opaque);
+
+typedef enum LumenRxResult {
+    LUMEN_RX_DONE,          /* written to host memory, CQEs posted */
+    LUMEN_RX_WAIT,          /* not enough buffers or CQ slots yet */
+    LUMEN_RX_NO_ROOM,       /* can never fit: ring too small or fragmented */
+    LUMEN_RX_FAILED,        /* a DMA failed; the queue stopped */
+} LumenRxResult;
+
+unsigned lumen_rx_select_qp(LumenState *s, const uint8_t *buf, size_t size);
+bool lumen_rx_qp_enabled(LumenState *s, unsigned qpi);
+bool lumen_rx_qp_has_room(LumenState *s, unsigned qpi);
+LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
+                               const uint8_t *buf, size_t size);
+void lumen_irq_batch_end(LumenState *s);
+
+/* lumen-port.c */
+bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val);
+bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val);
+void lumen_port_realize(LumenState *s);
+void lumen_port_unrealize(LumenState *s);
+void lumen_port_reset(LumenState *s);
+void lumen_port_update_link(LumenState *s);
+void lumen_port_rx_kick(LumenState *s);
+void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len);
+bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
+                     uint64_t *val);
+void lumen_stat_add(LumenState *s, enum lumen_stat n, uint64_t delta);
+void lumen_stats_reset(LumenState *s);
+
+/* lumen-testwin.c */
+void lumen_testwin_init(LumenState *s);
+
+#endif /* HW_NET_LUMEN_H */
