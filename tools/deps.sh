@@ -16,8 +16,9 @@ kver=$(lumen_guest_kver)
 pkgs=(
 	# toolchain and kernel module build
 	build-essential bc kmod "linux-headers-${kver}" sparse
-	# checkpatch.pl, kselftest headers and the debug-kernel source
-	linux-source-6.1 xz-utils
+	# checkpatch.pl, kselftest headers and the debug kernel's source and
+	# build needs
+	linux-source-6.1 xz-utils libelf-dev libssl-dev
 	# QEMU build (apt-get source + dpkg-source + configure)
 	dpkg-dev flex bison meson ninja-build pkg-config python3
 	libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev zlib1g-dev
