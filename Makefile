@@ -11,6 +11,11 @@
 #   make check      every selftest, one fresh guest each, as TAP
 #                   TESTS="a b"        only these tests
 #                   EXTRA_TESTS=DIR    DIR's tests instead (in the guest)
+#   make check-debug
+#                   make check on the debug kernel (KASAN, UBSAN, lockdep,
+#                   kmemleak, DMA-API debug, fault injection), built from
+#                   Debian's linux-source on first use (tools/kernel/)
+#   LUMEN_KERNEL=debug make run|shell|check   the same for any target
 #   make lint       checkpatch, sparse/W=1, selftests with -Werror
 #   make clean
 #
@@ -25,7 +30,7 @@ ifndef LUMEN_KVER
 export LUMEN_KVER := $(shell bash -c '. tools/lib/common.sh && lumen_guest_kver')
 endif
 
-.PHONY: all deps qemu module selftests initramfs run shell check lint clean
+.PHONY: all deps qemu module selftests initramfs run shell check check-debug lint clean
 
 all: qemu module selftests initramfs
 
@@ -53,6 +58,9 @@ shell: all
 check: all
 	@$(VM)/check.sh $(if $(TESTS),--tests "$(TESTS)") \
 		$(if $(EXTRA_TESTS),--extra "$(EXTRA_TESTS)")
+
+check-debug:
+	@$(MAKE) --no-print-directory check LUMEN_KERNEL=debug
 
 lint: deps
 	@$(VM)/lint.sh

@@ -7,11 +7,14 @@
 # debug, fault injection, ...).
 #
 # Cached in $LUMEN_CACHE/kernel-debug-<key>/, the key hashing the source
-# version, the config fragment and this script.  Prints that directory,
-# which holds:
+# version, the config fragment and BUILD_REV (bump it when the way the
+# kernel is compiled changes).  Prints that directory, which holds:
 #   bzImage   the kernel
 #   kver      its release string
 #   build/    the kbuild output tree, for `make -C build M=...` of modules
+#   root/     the kernel installed as a Debian linux-image package lays it
+#             out (boot/vmlinuz-<kver>, lib/modules/<kver>/), so that the
+#             harness treats both guest kernels alike
 #
 # A cold build takes about 12 minutes on a 2-core machine; the time is
 # logged to $LUMEN_CACHE/logs/kernel-debug.log.
@@ -21,6 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/../vm/common.sh"
 
 KSRC_TAR=/usr/src/linux-source-6.1.tar.xz
+BUILD_REV=1
 FRAGMENT=$LUMEN_TOP/tools/kernel/debug.config
 
 # Unpack the whole source once; the debug build needs all of it.
@@ -99,13 +103,27 @@ build()
 	mv "$out/bzImage.tmp" "$out/bzImage"
 }
 
+# Lay the kernel out as Debian's package does, into root/.
+install_root()
+{
+	local out=$1 kver
+
+	kver=$(cat "$out/kver")
+	rm -rf "$out/root.tmp"
+	mkdir -p "$out/root.tmp/boot"
+	make -s -C "$out/build" INSTALL_MOD_PATH="$out/root.tmp" modules_install
+	cp "$out/bzImage" "$out/root.tmp/boot/vmlinuz-$kver"
+	rm -rf "$out/root"
+	mv "$out/root.tmp" "$out/root"
+}
+
 main()
 {
 	local ver key out src
 
 	"$LUMEN_TOP/tools/deps.sh"
 	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-	key=$( (echo "$ver"; cat "$FRAGMENT" "$0") | sha256sum | cut -c1-16)
+	key=$( (echo "$ver $BUILD_REV"; cat "$FRAGMENT") | sha256sum | cut -c1-16)
 	out=$LUMEN_CACHE/kernel-debug-$key
 	if [ ! -e "$out/bzImage" ]; then
 		mkdir -p "$LUMEN_CACHE"
@@ -115,6 +133,8 @@ main()
 			build "$src" "$out"
 		fi
 	fi
+	[ -e "$out/root/lib/modules/$(cat "$out/kver")/modules.dep" ] ||
+		install_root "$out"
 	echo "$out"
 }
 

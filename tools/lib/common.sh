@@ -13,7 +13,9 @@ lumen_guest_kver()
 {
 	local dep
 
-	if [ -n "${LUMEN_KVER:-}" ]; then
+	# LUMEN_KVER caches it, except in a debug run where it names the
+	# debug kernel instead.
+	if [ -n "${LUMEN_KVER:-}" ] && [ "${LUMEN_KERNEL:-stock}" = stock ]; then
 		echo "$LUMEN_KVER"
 		return
 	fi

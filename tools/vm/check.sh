@@ -25,6 +25,7 @@ set -euo pipefail
 
 KSFT_SKIP=4
 CHECK_OUT=$LUMEN_BUILD/check
+[ "$LUMEN_KERNEL" = stock ] || CHECK_OUT+=-$LUMEN_KERNEL
 DEFAULT_TIMEOUT=300
 # A guest's boot and power-off on top of the test's own timeout.
 BOOT_MARGIN=60
@@ -103,7 +104,8 @@ run_guest()
 	shift 4
 
 	timeout=$(settings_timeout "$(dirname "$dir/$name")/settings")
-	"$LUMEN_VM_TOOLS/vm.sh" --timeout $((timeout + BOOT_MARGIN)) \
+	timeout=$((timeout * LUMEN_TIME_SCALE))
+	"$LUMEN_VM_TOOLS/vm.sh" --timeout $((timeout + BOOT_MARGIN * LUMEN_TIME_SCALE)) \
 		--log "$base.console" "$@" -- \
 		/lumen/bin/run-test -t "$timeout" "$guest_dir/$name"
 }
@@ -115,6 +117,7 @@ run_host()
 	local base=$1 script=$LUMEN_TOP/selftests/host/$2 timeout
 
 	timeout=$(settings_timeout "$LUMEN_TOP/selftests/host/settings")
+	timeout=$((timeout * LUMEN_TIME_SCALE))
 	mkdir -p "$base"
 	LUMEN_VM_LOGDIR=$base timeout -k 10 "$timeout" bash "$script"
 }

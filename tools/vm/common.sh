@@ -7,16 +7,58 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 LUMEN_VM_TOOLS=$LUMEN_TOP/tools/vm
-LUMEN_VM_BUILD=$LUMEN_BUILD/vm
 LUMEN_DRIVER_DIR=$LUMEN_TOP/drivers/net/ethernet/lumen
+
+# The guest kernel flavour: "stock" is Debian's linux-image, "debug" the
+# KASAN/lockdep/kmemleak kernel tools/kernel/build-debug.sh builds from
+# Debian's linux-source.  Each flavour has its own image layers, module
+# build and logs; a debug guest gets more memory and more time.
+LUMEN_KERNEL=${LUMEN_KERNEL:-stock}
+case $LUMEN_KERNEL in
+stock)
+	LUMEN_VM_BUILD=$LUMEN_BUILD/vm
+	LUMEN_TIME_SCALE=1
+	;;
+debug)
+	LUMEN_VM_BUILD=$LUMEN_BUILD/vm-debug
+	LUMEN_VM_MEMORY=${LUMEN_VM_MEMORY:-2G}
+	LUMEN_TIME_SCALE=4
+	;;
+*)
+	lumen_die "LUMEN_KERNEL must be stock or debug, not '$LUMEN_KERNEL'"
+	;;
+esac
+export LUMEN_KERNEL
+
+# The debug kernel's cache directory (built on first use, ~12 minutes).
+lumen_debug_kernel_dir()
+{
+	"$LUMEN_TOP/tools/kernel/build-debug.sh"
+}
 
 # Set LUMEN_KVER to the guest kernel release.  Looked up once (apt-cache
 # is slow) and exported, so that the scripts this one runs inherit it.
+# A debug guest's release is the debug kernel's, whatever the caller set.
 lumen_kver()
 {
-	if [ -z "${LUMEN_KVER:-}" ]; then
+	if [ "$LUMEN_KERNEL" = debug ]; then
+		LUMEN_KVER=$(cat "$(lumen_debug_kernel_dir)/kver") || return 1
+		export LUMEN_KVER
+	elif [ -z "${LUMEN_KVER:-}" ]; then
 		LUMEN_KVER=$(lumen_guest_kver) || return 1
 		export LUMEN_KVER
+	fi
+}
+
+# Where lumen.ko for this flavour is built: in the source directory for
+# the stock kernel, in a copy of it under build/ for the debug kernel, so
+# that the two builds never overwrite each other's objects.
+lumen_module_dir()
+{
+	if [ "$LUMEN_KERNEL" = debug ]; then
+		echo "$LUMEN_BUILD/module-debug"
+	else
+		echo "$LUMEN_DRIVER_DIR"
 	fi
 }
 

@@ -18,7 +18,7 @@ set -euo pipefail
 # pktgen), always packed with their dependencies.
 LUMEN_GUEST_EXTRA_MODULES=(virtio_pci virtio_net e1000e pktgen)
 
-LUMEN_KO=$LUMEN_DRIVER_DIR/lumen.ko
+LUMEN_KO=$(lumen_module_dir)/lumen.ko
 
 # The wanted module names: lumen's dependencies plus the extras.
 wanted()

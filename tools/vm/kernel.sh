@@ -3,7 +3,8 @@
 #
 # Fetch Debian's guest kernel (linux-image-<ver>, <ver> from
 # lumen_guest_kver) and unpack it into $LUMEN_CACHE/kernel/<ver>/, without
-# installing it on the host.  The unpacked tree gets a modules.dep so that
+# installing it on the host.  With LUMEN_KERNEL=debug, the debug kernel
+# that tools/kernel/build-debug.sh built and installed in the same layout.  The unpacked tree gets a modules.dep so that
 # module dependencies can be resolved from it.
 #
 #   kernel.sh [kver|root|vmlinuz|modules]
@@ -43,7 +44,12 @@ main()
 
 	lumen_kver
 	kver=$LUMEN_KVER
-	root=$LUMEN_CACHE/kernel/$kver
+	if [ "$LUMEN_KERNEL" = debug ]; then
+		# build-debug.sh installs it in the same layout
+		root=$(lumen_debug_kernel_dir)/root
+	else
+		root=$LUMEN_CACHE/kernel/$kver
+	fi
 	if [ ! -e "$root/lib/modules/$kver/modules.dep" ]; then
 		mkdir -p "$LUMEN_CACHE/kernel"
 		lumen_lock "$LUMEN_CACHE/kernel/.lock"

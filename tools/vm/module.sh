@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build lumen.ko out of tree against the guest kernel's headers
-# (/usr/src/linux-headers-<ver>, installed by tools/deps.sh) and print its
-# path.  Extra arguments go to kbuild (e.g. C=2 W=1, or clean).
+# Build lumen.ko out of tree and print its path: against the guest
+# kernel's headers (/usr/src/linux-headers-<ver>, installed by
+# tools/deps.sh), or with LUMEN_KERNEL=debug against the debug kernel's
+# build tree, in a copy of the sources under build/ so that the two
+# builds never share objects.  Extra arguments go to kbuild (e.g. C=2
+# W=1, or clean).
 
 set -euo pipefail
 
@@ -11,19 +14,27 @@ set -euo pipefail
 
 main()
 {
-	local kver kdir
+	local kver kdir mdir
 
 	lumen_kver
 	kver=$LUMEN_KVER
-	kdir=/usr/src/linux-headers-$kver
+	mdir=$(lumen_module_dir)
+	if [ "$LUMEN_KERNEL" = debug ]; then
+		kdir=$(lumen_debug_kernel_dir)/build
+		mkdir -p "$mdir"
+		# kept in step with the sources; kbuild tracks the rest
+		cp -u "$LUMEN_DRIVER_DIR"/{*.c,*.h,Makefile} "$mdir/"
+	else
+		kdir=/usr/src/linux-headers-$kver
+	fi
 	[ -d "$kdir" ] || lumen_die "$kdir missing (run tools/deps.sh)"
-	if [ ! -e "$LUMEN_DRIVER_DIR/Kbuild" ] && [ ! -e "$LUMEN_DRIVER_DIR/Makefile" ]; then
-		lumen_die "no Kbuild or Makefile in ${LUMEN_DRIVER_DIR#"$LUMEN_TOP"/}: the driver is not there yet"
+	if [ ! -e "$mdir/Makefile" ]; then
+		lumen_die "no Makefile in ${mdir#"$LUMEN_TOP"/}: the driver is not there yet"
 	fi
 	# Debian ships no vmlinux for BTF; kbuild says so on every build.
-	make -s -C "$kdir" M="$LUMEN_DRIVER_DIR" "${@:-modules}" 2>&1 |
+	make -s -C "$kdir" M="$mdir" "${@:-modules}" 2>&1 |
 		{ grep -v '^Skipping BTF generation' || true; } >&2
-	[ $# -gt 0 ] || echo "$LUMEN_DRIVER_DIR/lumen.ko"
+	[ $# -gt 0 ] || echo "$mdir/lumen.ko"
 }
 
 main "$@"
