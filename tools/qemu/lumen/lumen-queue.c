@@ -182,7 +182,10 @@ static bool lumen_cq_post(LumenState *s, unsigned qpi, uint16_t len,
     PCIDevice *pdev = PCI_DEVICE(s);
     dma_addr_t addr = lumen_ring_entry(cq, cq->tail);
     const size_t flags_off = offsetof(struct lumen_cqe, flags);
-    struct lumen_cqe cqe = {
+    struct lumen_cqe cqe;
+
+    lumen_testwin_corrupt_cqe(s, flags, &len, &id);
+    cqe = (struct lumen_cqe) {
         .hash = 0,
         .len = cpu_to_le16(len),
         .id = cpu_to_le16(id),

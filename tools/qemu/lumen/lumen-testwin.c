@@ -31,6 +31,9 @@ static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
     case LUMEN_TEST_REV:
         val = s->test_rev;
         break;
+    case LUMEN_TEST_CORRUPT:
+        val = s->test_corrupt;
+        break;
     default:
         val = 0;
         break;
@@ -66,6 +69,9 @@ static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
     case LUMEN_TEST_REV:
         s->test_rev = val;
         break;
+    case LUMEN_TEST_CORRUPT:
+        s->test_corrupt = val & (LUMEN_CORRUPT_COUNT | LUMEN_CORRUPT_KIND);
+        break;
     default:
         break;                          /* TEST_ID and the rest: read-only */
     }
@@ -84,6 +90,54 @@ static const MemoryRegionOps lumen_testwin_ops = {
         .max_access_size = 4,
     },
 };
+
+/*
+ * Called for every completion the device is about to write: while
+ * TEST_CORRUPT has a count left and its kind fits this completion, make
+ * the completion lie the way the kind says.
+ */
+void lumen_testwin_corrupt_cqe(LumenState *s, uint32_t flags, uint16_t *len,
+                               uint16_t *id)
+{
+    uint32_t left = LUMEN_FIELD_GET(LUMEN_CORRUPT_COUNT, s->test_corrupt);
+    uint32_t kind = LUMEN_FIELD_GET(LUMEN_CORRUPT_KIND, s->test_corrupt);
+    bool rx = flags & LUMEN_CQE_RX;
+
+    if (!left) {
+        return;
+    }
+    switch (kind) {
+    case LUMEN_CORRUPT_RX_LEN:
+        if (!rx) {
+            return;
+        }
+        *len = UINT16_MAX;
+        break;
+    case LUMEN_CORRUPT_RX_ID:
+        if (!rx) {
+            return;
+        }
+        *id += 1;
+        break;
+    case LUMEN_CORRUPT_RX_ZERO:
+        if (!rx) {
+            return;
+        }
+        *len = 0;
+        break;
+    case LUMEN_CORRUPT_TX_ID:
+        if (rx) {
+            return;
+        }
+        *id += LUMEN_RING_MAX / 2;
+        break;
+    default:
+        return;
+    }
+    s->test_corrupt = LUMEN_FIELD_DP(s->test_corrupt, LUMEN_CORRUPT_COUNT,
+                                     left - 1);
+    trace_lumen_testwin_corrupt(kind, left - 1);
+}
 
 void lumen_testwin_init(LumenState *s)
 {

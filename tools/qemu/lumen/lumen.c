@@ -518,6 +518,7 @@ static void lumen_realize(PCIDevice *pdev, Error **errp)
 
     s->test_faults = s->fail_reset ? LUMEN_FAULT_RESET_HANG : 0;
     s->test_rev = 0;
+    s->test_corrupt = 0;
     lumen_qdev_reset(DEVICE(s));
 }
 

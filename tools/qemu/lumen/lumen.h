@@ -116,6 +116,7 @@ struct LumenState {
     /* BAR4 test window */
     uint32_t test_faults;
     uint32_t test_rev;
+    uint32_t test_corrupt;
 
     LumenQueuePair qp[LUMEN_MAX_QP];
 
@@ -187,5 +188,7 @@ void lumen_stats_reset(LumenState *s);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);
+void lumen_testwin_corrupt_cqe(LumenState *s, uint32_t flags, uint16_t *len,
+                               uint16_t *id);
 
 #endif /* HW_NET_LUMEN_H */

@@ -32,6 +32,7 @@ static const struct lumen_stat_desc lumen_dev_stats[] = {
 /* Per-queue software counters: name suffix and field. */
 static const char * const lumen_txq_stats[] = {
 	"packets", "bytes", "dropped", "errors", "bad_cqe", "busy",
+	"lost_cqe",
 };
 
 static const char * const lumen_rxq_stats[] = {
@@ -149,6 +150,7 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 		*data++ = s.errors;
 		*data++ = s.bad_cqe;
 		*data++ = s.busy;
+		*data++ = s.lost_cqe;
 
 		lumen_ring_stats_read(&ln->qp[i]->rx.stats, &s);
 		*data++ = s.packets;

@@ -255,6 +255,18 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_RESET_HANG	BIT(0)	/* reset never completes */
 #define   LUMEN_FAULT_DEAD		BIT(1)	/* BAR0 reads all-ones */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
-#define LUMEN_TEST_END			0x00c
+#define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
+#define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */
+#define   LUMEN_CORRUPT_KIND		GENMASK(19, 16)	/* LUMEN_CORRUPT_* */
+#define LUMEN_TEST_END			0x010
+
+/* What TEST_CORRUPT does to each of the next COUNT completions it fits. */
+enum lumen_corrupt_kind {
+	LUMEN_CORRUPT_NONE = 0,
+	LUMEN_CORRUPT_RX_LEN = 1,	/* RX: length beyond the buffer */
+	LUMEN_CORRUPT_RX_ID = 2,	/* RX: id of another buffer */
+	LUMEN_CORRUPT_RX_ZERO = 3,	/* RX: length 0 */
+	LUMEN_CORRUPT_TX_ID = 4,	/* TX: id of a slot not outstanding */
+};
 
 #endif /* _LUMEN_HW_H_ */

@@ -58,6 +58,15 @@ static void lumen_port_disable(struct lumen_net *ln)
 	lumen_wr32(ln->ld, LUMEN_PORT_CTRL, 0);
 }
 
+static void lumen_service_task(struct work_struct *work)
+{
+	struct lumen_net *ln = container_of(to_delayed_work(work),
+					    struct lumen_net, service_task);
+
+	lumen_tx_check_progress(ln);
+	schedule_delayed_work(&ln->service_task, HZ);
+}
+
 static int lumen_open(struct net_device *netdev)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
@@ -83,6 +92,7 @@ static int lumen_open(struct net_device *netdev)
 	netif_tx_start_all_queues(netdev);
 	lumen_port_enable(ln);
 	lumen_link_update(ln->ld);
+	schedule_delayed_work(&ln->service_task, HZ);
 	return 0;
 
 err_free_rings:
@@ -94,6 +104,7 @@ static int lumen_stop(struct net_device *netdev)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
+	cancel_delayed_work_sync(&ln->service_task);
 	lumen_port_disable(ln);
 	netif_tx_disable(netdev);
 	netif_carrier_off(netdev);
@@ -228,6 +239,7 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	ln->netdev = netdev;
 	ln->num_qp = min_t(u16, ld->max_qp, netif_get_num_default_rss_queues());
 	ln->tx_ring_size = LUMEN_DEFAULT_RING;
+	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 
 	netdev->netdev_ops = &lumen_netdev_ops;

@@ -21,6 +21,7 @@
  * @tx_ring_size: TX descriptors per ring
  * @rx_ring_size: RX buffers per ring
  * @link_up: the link state last reported, so that changes log once
+ * @service_task: once a second while open: TX progress
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -30,6 +31,7 @@ struct lumen_net {
 	u32 tx_ring_size;
 	u32 rx_ring_size;
 	bool link_up;
+	struct delayed_work service_task;
 };
 
 #endif /* _LUMEN_NETDEV_H_ */

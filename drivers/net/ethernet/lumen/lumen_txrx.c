@@ -50,6 +50,7 @@ void lumen_ring_stats_read(const struct lumen_ring_stats *s,
 		out->busy = s->busy;
 		out->alloc_fail = s->alloc_fail;
 		out->csum_complete = s->csum_complete;
+		out->lost_cqe = s->lost_cqe;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
@@ -245,6 +246,70 @@ static void lumen_tx_wake(struct lumen_tx_ring *tx, unsigned int pkts,
 	if (unlikely(netif_tx_queue_stopped(tx->txq)) &&
 	    lumen_tx_space(tx) >= LUMEN_TX_DESC_NEEDED)
 		netif_tx_wake_queue(tx->txq);
+}
+
+/* A TX completion the device never wrote (or wrote wrong, and was
+ * refused) would hold its descriptors, and with BQL the whole queue,
+ * forever.  The service task notices a queue that made no progress with
+ * descriptors outstanding and asks NAPI to complete, from the device's
+ * TXQ_HEAD, every descriptor the device has consumed.  Its completion, if
+ * it still comes, then names a slot that is no longer outstanding and is
+ * refused like any other bad completion.
+ */
+static void lumen_tx_reconcile(struct lumen_qp *qp, int budget,
+			       unsigned int *pkts, unsigned int *bytes)
+{
+	struct lumen_tx_ring *tx = &qp->tx;
+	struct device *dev = lumen_dma_dev(qp);
+	u32 hw_head, pending, done;
+
+	WRITE_ONCE(tx->reconcile, false);
+	hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD));
+	pending = (tx->tail - tx->head) & tx->size_mask;
+	done = (hw_head - tx->head) & tx->size_mask;
+	if (hw_head > tx->size_mask || done > pending)
+		return;
+
+	while (done--) {
+		struct lumen_tx_buf *buf = &tx->bufs[tx->head];
+		struct sk_buff *skb = buf->skb;
+
+		lumen_tx_unmap(dev, buf);
+		tx->head = (tx->head + 1) & tx->size_mask;
+		if (!skb)
+			continue;
+		buf->skb = NULL;
+		(*pkts)++;
+		*bytes += skb->len;
+		lumen_stats_add(&tx->stats, &tx->stats.lost_cqe, 1);
+		napi_consume_skb(skb, budget);
+	}
+}
+
+/**
+ * lumen_tx_check_progress - look for TX queues whose completions stopped
+ * @ln: the netdev's private data, open
+ *
+ * Called once a second by the service task.
+ */
+void lumen_tx_check_progress(struct lumen_net *ln)
+{
+	unsigned int i;
+
+	for (i = 0; i < ln->num_qp; i++) {
+		struct lumen_qp *qp = ln->qp[i];
+		struct lumen_tx_ring *tx = &qp->tx;
+		u32 head = READ_ONCE(tx->head);
+
+		if (head != READ_ONCE(tx->tail) && head == tx->seen_head) {
+			WRITE_ONCE(tx->reconcile, true);
+			/* so that the softirq runs when we re-enable BHs */
+			local_bh_disable();
+			napi_schedule(&qp->napi);
+			local_bh_enable();
+		}
+		tx->seen_head = head;
+	}
 }
 
 static void lumen_tx_drain(struct lumen_qp *qp)
@@ -456,6 +521,8 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 			cq->phase ^= 1;
 	}
 
+	if (unlikely(READ_ONCE(qp->tx.reconcile)))
+		lumen_tx_reconcile(qp, budget, &pkts, &bytes);
 	if (pkts)
 		lumen_tx_wake(&qp->tx, pkts, bytes);
 	if (budget)
@@ -577,6 +644,8 @@ static int lumen_qp_rings_alloc(struct lumen_qp *qp, u32 tx_size, u32 rx_size)
 	qp->tx.size_mask = tx_size - 1;
 	qp->tx.head = 0;
 	qp->tx.tail = 0;
+	qp->tx.seen_head = 0;
+	qp->tx.reconcile = false;
 	qp->tx.desc = dma_alloc_coherent(dev, tx_size * sizeof(struct lumen_tx_desc),
 					 &qp->tx.dma, GFP_KERNEL);
 	qp->tx.bufs = kvcalloc(tx_size, sizeof(*qp->tx.bufs), GFP_KERNEL);

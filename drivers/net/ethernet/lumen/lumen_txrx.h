@@ -30,6 +30,8 @@ struct lumen_net;
  * @busy: TX: times the queue was stopped for lack of descriptors
  * @alloc_fail: RX: buffer allocations that failed
  * @csum_complete: RX: frames with a checksum-complete value
+ * @lost_cqe: TX: frames completed from TXQ_HEAD because their completion
+ *	never came
  * @syncp: sequence for 64-bit readers
  */
 struct lumen_ring_stats {
@@ -41,6 +43,7 @@ struct lumen_ring_stats {
 	u64 busy;
 	u64 alloc_fail;
 	u64 csum_complete;
+	u64 lost_cqe;
 	struct u64_stats_sync syncp;
 };
 
@@ -67,6 +70,9 @@ struct lumen_tx_buf {
  * @size_mask: entries - 1, entries a power of two
  * @head: next slot to complete
  * @tail: next slot to fill
+ * @seen_head: @head when the service task last looked
+ * @reconcile: the service task found no progress: NAPI completes what
+ *	TXQ_HEAD says the device consumed
  * @stats: counters
  * @dma: bus address of @desc
  */
@@ -78,6 +84,8 @@ struct lumen_tx_ring {
 	u32 size_mask;
 	u32 head;
 	u32 tail;
+	u32 seen_head;
+	bool reconcile;
 	struct lumen_ring_stats stats;
 	dma_addr_t dma;
 };
@@ -156,6 +164,7 @@ int lumen_rings_alloc(struct lumen_net *ln);
 void lumen_rings_free(struct lumen_net *ln);
 int lumen_qps_start(struct lumen_net *ln);
 void lumen_qps_stop(struct lumen_net *ln);
+void lumen_tx_check_progress(struct lumen_net *ln);
 netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev);
 void lumen_ring_stats_read(const struct lumen_ring_stats *s,
 			   struct lumen_ring_stats *out);

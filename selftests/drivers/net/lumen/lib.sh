@@ -80,6 +80,23 @@ fail_msg()
 	return 1
 }
 
+# debug_kernel: true on the debug kernel (kmemleak, KASAN, ...), where
+# everything runs several times slower; long tests run fewer rounds there.
+debug_kernel()
+{
+	[ -e /sys/kernel/debug/kmemleak ]
+}
+
+# rounds STOCK DEBUG: how many rounds a long test runs on this kernel.
+rounds()
+{
+	if debug_kernel; then
+		echo "$2"
+	else
+		echo "$1"
+	fi
+}
+
 # lumen_bdfs: the PCI addresses of every lumen device, sorted.
 lumen_bdfs()
 {

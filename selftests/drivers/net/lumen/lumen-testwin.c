@@ -8,7 +8,7 @@
  *   lumen-testwin BDF bar0 REG         read a BAR0 register (driver unbound)
  *
  * REG is a byte offset (0x...) or a fault-window register name: id,
- * faults, rev.  Values print as 0x%08x.  This is a test tool: the window
+ * faults, rev, corrupt.  Values print as 0x%08x.  This is a test tool: the window
  * makes the device misbehave on purpose, and the driver never touches it.
  */
 #include <errno.h>
@@ -37,6 +37,7 @@ static const struct named_reg testwin_regs[] = {
 	{ "id",		LUMEN_TEST_ID },
 	{ "faults",	LUMEN_TEST_FAULTS },
 	{ "rev",	LUMEN_TEST_REV },
+	{ "corrupt",	LUMEN_TEST_CORRUPT },
 };
 
 static void usage(void)
