@@ -119,7 +119,7 @@ BDF=$1
 
 lumen_unbind "$BDF"
 ktap_check "probe_every_allocation_fails_cleanly" every_probe_failure "$BDF"
-ktap_check "probe_after_failures" wait_for 5 test -n "$(lumen_netdev "$BDF")"
+ktap_check "probe_after_failures" wait_for 5 has_netdev "$BDF"
 ktap_check "open_every_allocation_fails_cleanly" every_open_failure "$(lumen_netdev "$BDF")"
 fault_knobs Y 2
 ip link set "$(lumen_netdev "$BDF")" down

@@ -37,6 +37,11 @@ corrupt_left()
 	echo $(($(testwin "$1" get corrupt) & 0xffff))
 }
 
+corrupt_done()
+{
+	[ "$(corrupt_left "$1")" = 0 ]
+}
+
 # lies KIND BDF NS DEV DIR: corrupt N completions of KIND on device BDF
 # while traffic flows; exactly N must be counted as bad.
 lies()
@@ -47,7 +52,7 @@ lies()
 	# holds the queue until the driver's service task (1 Hz) recovers it.
 	ip netns exec lumen_a ping -q -i 0.05 -W 1 10.76.0.2 > /dev/null 2>&1 &
 	pinger=$!
-	wait_for 30 test "$(corrupt_left "$2")" = 0
+	wait_for 30 corrupt_done "$2"
 	kill $pinger
 	wait $pinger
 	[ "$(corrupt_left "$2")" = 0 ] || fail_msg "only $((N - $(corrupt_left "$2"))) of $N corrupted" || return 1

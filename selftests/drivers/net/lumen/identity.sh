@@ -29,7 +29,7 @@ mac_matches()
 	lumen_unbind "$1" || return 1
 	got=$(device_mac "$1")
 	lumen_bind "$1" || return 1
-	wait_for 5 test -n "$(lumen_netdev "$1")" || return 1
+	wait_for 5 has_netdev "$1" || return 1
 	[ "$want" = "$got" ] || fail_msg "netdev MAC $want, device MAC $got"
 }
 

@@ -113,6 +113,13 @@ lumen_netdev()
 	ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1
 }
 
+# has_netdev BDF: the device has a netdev (evaluated on every call, for
+# wait_for).
+has_netdev()
+{
+	[ -n "$(lumen_netdev "$1")" ]
+}
+
 lumen_bound()
 {
 	[ -e "/sys/bus/pci/drivers/lumen/$1" ]
@@ -154,7 +161,9 @@ testwin()
 	"$TESTWIN" "$@"
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.  CMD's
+# words are expanded once, by the caller: poll a function that reads the
+# state, never "test $(...)".
 wait_for()
 {
 	limit=$(($1 * 10))
@@ -171,6 +180,11 @@ wait_for()
 carrier_up()
 {
 	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]
+}
+
+carrier_down()
+{
+	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 0 ]
 }
 
 # dmesg_mark / dmesg_since: kernel messages logged after a mark.

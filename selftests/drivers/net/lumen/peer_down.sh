@@ -16,6 +16,11 @@ cleanup()
 }
 trap cleanup EXIT
 
+tx_reached()
+{
+	[ "$(ns_stat lumen_a "$PORT_A" tx_packets)" -ge "$1" ]
+}
+
 send_to_down_peer()
 {
 	mac_b=$(ip netns exec lumen_b cat "/sys/class/net/$PORT_B/address")
@@ -26,7 +31,7 @@ send_to_down_peer()
 	tx0=$(ns_stat lumen_a "$PORT_A" tx_packets)
 	ip netns exec lumen_a ping -c $N -i 0.05 -W 1 10.76.0.2 > /dev/null && return 1
 	# every frame left A and was counted
-	wait_for 5 test "$(ns_stat lumen_a "$PORT_A" tx_packets)" -ge $((tx0 + N)) ||
+	wait_for 5 tx_reached $((tx0 + N)) ||
 		fail_msg "A did not complete $N frames" || return 1
 	drop1=$(ethtool_stat lumen_b "$PORT_B" mac_rx_drop_disabled)
 	log "B dropped $((drop1 - drop0)) frames while down"

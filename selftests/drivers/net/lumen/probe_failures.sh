@@ -44,7 +44,7 @@ probe_refused()
 
 rebinds()
 {
-	lumen_bind "$1" && wait_for 5 test -n "$(lumen_netdev "$1")"
+	lumen_bind "$1" && wait_for 5 has_netdev "$1"
 }
 
 ktap_header 9
@@ -87,7 +87,7 @@ surprise_removal()
 	wait_for 5 sh -c "dmesg | tail -n +$((dmesg_lines + 1)) | grep -q 'stopped responding'" ||
 		fail_msg "gone device not noticed" || return 1
 	# detached, and without carrier
-	wait_for 5 test "$(cat /sys/class/net/$dev/carrier)" = 0 ||
+	wait_for 5 carrier_down "$dev" ||
 		fail_msg "carrier still on after removal" || return 1
 	lumen_unbind "$BDF" && registered_nothing "$BDF"
 }
