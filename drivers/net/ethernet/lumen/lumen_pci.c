@@ -290,6 +290,8 @@ err_clear_master:
 	pci_clear_master(pdev);
 err_unmap:
 	lumen_unmap_bar(ld);
+	/* A read during probe may have found the device gone. */
+	cancel_work_sync(&ld->gone_work);
 err_free_devlink:
 	lumen_devlink_free(ld);
 err_disable:
