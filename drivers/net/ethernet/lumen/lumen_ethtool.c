@@ -92,6 +92,32 @@ static void lumen_get_ringparam(struct net_device *netdev,
 	ring->tx_pending = ln->tx_ring_size;
 }
 
+static int lumen_set_ringparam(struct net_device *netdev,
+			       struct ethtool_ringparam *ring,
+			       struct kernel_ethtool_ringparam *kring,
+			       struct netlink_ext_ack *extack)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	/* The core has checked the maxima and that mini/jumbo are 0. */
+	if (ring->tx_pending < LUMEN_RING_MIN ||
+	    ring->rx_pending < LUMEN_RING_MIN) {
+		NL_SET_ERR_MSG_MOD(extack, "ring sizes start at "
+				   __stringify(LUMEN_RING_MIN) " entries");
+		return -EINVAL;
+	}
+	if (!is_power_of_2(ring->tx_pending) ||
+	    !is_power_of_2(ring->rx_pending)) {
+		NL_SET_ERR_MSG_MOD(extack, "ring sizes must be powers of two");
+		return -EINVAL;
+	}
+	if (ring->tx_pending == ln->tx_ring_size &&
+	    ring->rx_pending == ln->rx_ring_size)
+		return 0;
+	return lumen_reconfigure(ln, ln->num_qp, ring->tx_pending,
+				 ring->rx_pending);
+}
+
 static void lumen_get_channels(struct net_device *netdev,
 			       struct ethtool_channels *ch)
 {
@@ -101,6 +127,27 @@ static void lumen_get_channels(struct net_device *netdev,
 	ch->combined_count = ln->num_qp;
 	ch->max_other = 1;
 	ch->other_count = 1;
+}
+
+static int lumen_set_channels(struct net_device *netdev,
+			      struct ethtool_channels *ch)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	/* The core has checked the maxima; the misc vector is not optional.
+	 * This operation takes no extack, hence the log line.
+	 */
+	if (!ch->combined_count || ch->rx_count || ch->tx_count ||
+	    ch->other_count != 1) {
+		if (net_ratelimit())
+			netdev_info(netdev, "channels: 1 to %u combined, and the 1 other\n",
+				    ln->ld->max_qp);
+		return -EINVAL;
+	}
+	if (ch->combined_count == ln->num_qp)
+		return 0;
+	return lumen_reconfigure(ln, ch->combined_count, ln->tx_ring_size,
+				 ln->rx_ring_size);
 }
 
 static int lumen_get_sset_count(struct net_device *netdev, int sset)
@@ -168,7 +215,9 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.get_link			= ethtool_op_get_link,
 	.get_link_ksettings		= lumen_get_link_ksettings,
 	.get_ringparam			= lumen_get_ringparam,
+	.set_ringparam			= lumen_set_ringparam,
 	.get_channels			= lumen_get_channels,
+	.set_channels			= lumen_set_channels,
 	.get_sset_count			= lumen_get_sset_count,
 	.get_strings			= lumen_get_strings,
 	.get_ethtool_stats		= lumen_get_ethtool_stats,

@@ -67,13 +67,11 @@ static void lumen_service_task(struct work_struct *work)
 	schedule_delayed_work(&ln->service_task, HZ);
 }
 
-static int lumen_open(struct net_device *netdev)
+/* Allocate and start the queues with the current configuration. */
+static int lumen_queues_up(struct lumen_net *ln)
 {
-	struct lumen_net *ln = netdev_priv(netdev);
+	struct net_device *netdev = ln->netdev;
 	int err;
-
-	if (lumen_gone(ln->ld))
-		return -ENODEV;
 
 	err = netif_set_real_num_tx_queues(netdev, ln->num_qp);
 	if (err)
@@ -91,6 +89,7 @@ static int lumen_open(struct net_device *netdev)
 
 	netif_tx_start_all_queues(netdev);
 	lumen_port_enable(ln);
+	ln->queues_up = true;
 	lumen_link_update(ln->ld);
 	schedule_delayed_work(&ln->service_task, HZ);
 	return 0;
@@ -100,18 +99,83 @@ err_free_rings:
 	return err;
 }
 
-static int lumen_stop(struct net_device *netdev)
+static void lumen_queues_down(struct lumen_net *ln)
 {
-	struct lumen_net *ln = netdev_priv(netdev);
+	struct net_device *netdev = ln->netdev;
 
+	if (!ln->queues_up)
+		return;
 	cancel_delayed_work_sync(&ln->service_task);
 	lumen_port_disable(ln);
 	netif_tx_disable(netdev);
 	netif_carrier_off(netdev);
 	ln->link_up = false;
+	ln->queues_up = false;
 	lumen_qps_stop(ln);
 	lumen_rings_free(ln);
+}
+
+static int lumen_open(struct net_device *netdev)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	if (lumen_gone(ln->ld))
+		return -ENODEV;
+	return lumen_queues_up(ln);
+}
+
+static int lumen_stop(struct net_device *netdev)
+{
+	lumen_queues_down(netdev_priv(netdev));
 	return 0;
+}
+
+/**
+ * lumen_reconfigure - change the number of queue pairs or ring sizes
+ * @ln: the netdev's private data
+ * @num_qp: queue pairs to use, 1 to the device's maximum
+ * @tx_size: TX ring entries, a power of two within the device's bounds
+ * @rx_size: RX ring entries, likewise
+ *
+ * A netdev that is down only records the new values.  One that is up
+ * restarts its queues with them, which pauses traffic for as long as the
+ * rings take to allocate.  If they cannot be allocated the old
+ * configuration is restored and started again, so that a failed change
+ * leaves the port as it was.  Called under RTNL.
+ *
+ * Return: 0 or the errno of the failed change.
+ */
+int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
+		      u32 rx_size)
+{
+	u32 old_tx = ln->tx_ring_size, old_rx = ln->rx_ring_size;
+	struct net_device *netdev = ln->netdev;
+	u16 old_qp = ln->num_qp;
+	int err, err2;
+
+	ASSERT_RTNL();
+	if (netif_running(netdev) && lumen_gone(ln->ld))
+		return -ENODEV;
+
+	lumen_queues_down(ln);
+	ln->num_qp = num_qp;
+	ln->tx_ring_size = tx_size;
+	ln->rx_ring_size = rx_size;
+	if (!netif_running(netdev))
+		return 0;
+
+	err = lumen_queues_up(ln);
+	if (!err)
+		return 0;
+
+	ln->num_qp = old_qp;
+	ln->tx_ring_size = old_tx;
+	ln->rx_ring_size = old_rx;
+	err2 = lumen_queues_up(ln);
+	if (err2)
+		netdev_err(netdev, "cannot restart the queues (%d); set the port down and up\n",
+			   err2);
+	return err;
 }
 
 static int lumen_set_mac_address(struct net_device *netdev, void *p)
@@ -200,8 +264,7 @@ void lumen_link_update(struct lumen_dev *ld)
 		return;
 	ln = netdev_priv(netdev);
 	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
-	up = netif_running(netdev) && !lumen_gone(ld) &&
-	     (st & LUMEN_PORT_STATUS_LINK);
+	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
 	if (up == ln->link_up)
 		return;
 	ln->link_up = up;

@@ -21,6 +21,9 @@
  * @tx_ring_size: TX descriptors per ring
  * @rx_ring_size: RX buffers per ring
  * @link_up: the link state last reported, so that changes log once
+ * @queues_up: rings allocated and queue pairs started; false while the
+ *	netdev is down, or up after a reconfiguration that could not even
+ *	restore the old configuration
  * @service_task: once a second while open: TX progress
  */
 struct lumen_net {
@@ -31,7 +34,11 @@ struct lumen_net {
 	u32 tx_ring_size;
 	u32 rx_ring_size;
 	bool link_up;
+	bool queues_up;
 	struct delayed_work service_task;
 };
+
+int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
+		      u32 rx_size);
 
 #endif /* _LUMEN_NETDEV_H_ */

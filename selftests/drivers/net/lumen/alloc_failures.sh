@@ -1,15 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Allocation failure at the allocation sites of probe and of open.
+# Allocation failure at the allocation sites of probe, open, ring resize
+# and channel change.
 #
 # The N-th fault injection point (slab or page allocation) that binding
-# the driver, or setting the port up, reaches in the kernel is made to
-# fail.  Under the debug kernel a probe reaches hundreds of points at
+# the driver, setting the port up, or changing its ring sizes (ethtool -G)
+# or queue pairs (ethtool -L) while it is up reaches in the kernel is
+# made to fail.  Under the debug kernel a probe reaches hundreds of points at
 # over a second a try, so a run tries SAMPLE (40) of them, spread evenly
 # from a random start; ALL_POINTS=1 tries every one.  Each failed probe
-# must register nothing and each failed open must leave the port down
-# and able to open; then traffic must flow.  Needs a kernel with
+# must register nothing, each failed open must leave the port down and
+# able to open, and each failed change must leave the port up with its
+# old configuration and a link; then traffic must flow.  Needs a kernel with
 # CONFIG_FAULT_INJECTION, FAILSLAB and FAIL_PAGE_ALLOC: make check-debug.
 
 . "$(dirname "$0")/lib.sh"
@@ -51,30 +54,62 @@ registered_nothing()
 	! grep -q "lumen-$1" /proc/interrupts || fail_msg "$1 interrupts left"
 }
 
-# failnth N OP ARG: inject at point N of OP; sets err and left.
+# failnth N OP ARG...: inject at point N of OP; sets err and left.
 failnth()
 {
-	out=$("$FAILNTH" "$1" "$2" "$3") || return 1
+	out=$("$FAILNTH" "$@") || return 1
 	err=${out#err=}
 	err=${err%% *}
 	left=${out##*left=}
 }
 
-# undo OP ARG: take back an operation that succeeded.
+# ring_sizes DEV: "TX RX" as ethtool -g shows them.
+ring_sizes()
+{
+	ethtool -g "$1" | awk '/^Current/ { cur = 1 } cur && /^TX:/ { tx = $2 }
+			       cur && /^RX:/ { rx = $2 } END { print tx, rx }'
+}
+
+# combined DEV: the combined channels in use.
+combined()
+{
+	ethtool -l "$1" | awk '/^Current/ { cur = 1 } cur && /^Combined:/ { print $2 }'
+}
+
+# undo OP ARG...: take back an operation that succeeded.
 undo()
 {
 	case $1 in
-	bind)	lumen_unbind "$2" ;;
-	up)	ip link set "$2" down ;;
+	bind)		lumen_unbind "$2" ;;
+	up)		ip link set "$2" down ;;
+	rings)		ethtool -G "$2" tx ${OLD_RINGS% *} rx ${OLD_RINGS#* } ;;
+	channels)	ethtool -L "$2" combined $OLD_COMBINED ;;
 	esac
 }
 
-# failed_cleanly OP ARG: after a failed OP, nothing of it is left.
+is_up()
+{
+	ip link show "$1" | grep -q "[<,]UP[,>]"
+}
+
+# still_running DEV: up, with its old configuration and a link.
+still_running()
+{
+	is_up "$1" || fail_msg "$1 went down" || return 1
+	[ "$(ring_sizes "$1")" = "$OLD_RINGS" ] ||
+		fail_msg "$1 rings are $(ring_sizes "$1"), not $OLD_RINGS" || return 1
+	[ "$(combined "$1")" = "$OLD_COMBINED" ] ||
+		fail_msg "$1 has $(combined "$1") channels, not $OLD_COMBINED" || return 1
+	wait_for 5 carrier_up "$1" || fail_msg "$1 has no carrier"
+}
+
+# failed_cleanly OP ARG...: after a failed OP, nothing of it is left.
 failed_cleanly()
 {
 	case $1 in
-	bind)	registered_nothing "$2" ;;
-	up)	! ip link show "$2" | grep -q "[<,]UP[,>]" || fail_msg "$2 is up" ;;
+	bind)		registered_nothing "$2" ;;
+	up)		! is_up "$2" || fail_msg "$2 is up" ;;
+	rings | channels)	still_running "$2" ;;
 	esac
 }
 
@@ -93,33 +128,33 @@ points_to_try()
 	seq "$first" "$step" "$1"
 }
 
-# every_failure OP ARG: OP with each chosen allocation failing in turn.
+# every_failure OP ARG...: OP with each chosen allocation failing in turn.
 every_failure()
 {
 	# how many points OP reaches when nothing fails
-	failnth 1000000 "$1" "$2" || return 1
+	failnth 1000000 "$@" || return 1
 	[ "$err" = 0 ] || fail_msg "$1 failed with nothing injected" || return 1
 	total=$((1000000 - left))
-	undo "$1" "$2" || return 1
+	undo "$@" || return 1
 	injected=0
 	for n in $(points_to_try $total); do
-		failnth $n "$1" "$2" || return 1
+		failnth $n "$@" || return 1
 		if [ "$left" != 0 ]; then
 			# the path was shorter this time: nothing injected
-			[ "$err" != 0 ] || undo "$1" "$2" || return 1
+			[ "$err" != 0 ] || undo "$@" || return 1
 			continue
 		fi
 		injected=$((injected + 1))
 		if [ "$err" = 0 ]; then
 			# absorbed by a fallback: fine if it works; start over
-			undo "$1" "$2" || return 1
+			undo "$@" || return 1
 		else
-			failed_cleanly "$1" "$2" || { log "after failing point $n"; return 1; }
+			failed_cleanly "$@" || { log "after failing point $n"; return 1; }
 		fi
 	done
 	log "$1 reaches $total fault points; $injected failures injected, all clean"
 	# and it still works
-	failnth 1000000 "$1" "$2" && [ "$err" = 0 ]
+	failnth 1000000 "$@" && [ "$err" = 0 ]
 }
 
 if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d $DBG/failslab ] ||
@@ -129,7 +164,7 @@ if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d $DBG/failslab ] ||
 	ktap_finish
 fi
 
-ktap_header 5
+ktap_header 7
 fault_knobs N 0
 lumen_load || exit $KSFT_FAIL
 set -- $(lumen_bdfs)
@@ -138,9 +173,18 @@ BDF=$1
 lumen_unbind "$BDF"
 ktap_check "probe_allocation_failures_clean" every_failure bind "$BDF"
 ktap_check "probe_after_failures" wait_for 5 has_netdev "$BDF"
-ktap_check "open_allocation_failures_clean" every_failure up "$(lumen_netdev "$BDF")"
+DEV=$(lumen_netdev "$BDF")
+# the configuration that a failed change must leave in place
+OLD_RINGS=$(ring_sizes "$DEV")
+OLD_COMBINED=$(combined "$DEV")
+ktap_check "open_allocation_failures_clean" every_failure up "$DEV"
+# the port stays up for the changes; each succeeded change is undone
+ktap_check "ring_resize_allocation_failures_clean" \
+	every_failure rings "$DEV" 256 1024
+ktap_check "channel_change_allocation_failures_clean" \
+	every_failure channels "$DEV" 4
 fault_knobs Y 2
-ip link set "$(lumen_netdev "$BDF")" down
+ip link set "$DEV" down
 ktap_check "namespaces_and_carrier" ns_setup
 ktap_check "traffic_after_failures" ip netns exec lumen_a ping -c 5 -i 0.2 -W 2 10.76.0.2
 ktap_finish

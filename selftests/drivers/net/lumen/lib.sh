@@ -187,6 +187,12 @@ carrier_down()
 	[ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 0 ]
 }
 
+# carrier_in NS DEV: DEV, in network namespace NS, has carrier.
+carrier_in()
+{
+	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 1 ]
+}
+
 # dmesg_mark / dmesg_since: kernel messages logged after a mark.
 dmesg_mark()
 {
@@ -221,8 +227,8 @@ ns_setup()
 	ip -n lumen_b addr add 10.76.0.2/24 dev "$PORT_B" || return 1
 	ip -n lumen_a link set "$PORT_A" up &&
 	ip -n lumen_b link set "$PORT_B" up || return 1
-	wait_for 10 ip netns exec lumen_a sh -c "[ \"\$(cat /sys/class/net/$PORT_A/carrier)\" = 1 ]" &&
-	wait_for 10 ip netns exec lumen_b sh -c "[ \"\$(cat /sys/class/net/$PORT_B/carrier)\" = 1 ]"
+	wait_for 10 carrier_in lumen_a "$PORT_A" &&
+	wait_for 10 carrier_in lumen_b "$PORT_B"
 }
 
 ns_cleanup()
@@ -230,6 +236,30 @@ ns_cleanup()
 	ip netns del lumen_a 2>/dev/null
 	ip netns del lumen_b 2>/dev/null
 	true
+}
+
+# traffic_start / traffic_stop: pings both ways between the namespaces
+# of ns_setup, 100 a second each, until traffic_stop.
+traffic_start()
+{
+	ip netns exec lumen_a ping -q -i 0.01 10.76.0.2 > /dev/null 2>&1 &
+	ping_a=$!
+	ip netns exec lumen_b ping -q -i 0.01 10.76.0.1 > /dev/null 2>&1 &
+	ping_b=$!
+}
+
+traffic_stop()
+{
+	kill ${ping_a:-} ${ping_b:-} 2>/dev/null
+	wait ${ping_a:-} ${ping_b:-} 2>/dev/null
+	ping_a=
+	ping_b=
+}
+
+# ns_works: a ping from lumen_a to lumen_b is answered.
+ns_works()
+{
+	ip netns exec lumen_a ping -c 2 -i 0.1 -W 2 10.76.0.2 > /dev/null
 }
 
 # ns_stat NS DEV FIELD: one counter of `ip -s`, by its sysfs name.

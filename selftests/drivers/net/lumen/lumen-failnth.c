@@ -4,8 +4,10 @@
  * allocation, ...: Documentation/fault-injection) that one operation
  * reaches in the kernel fail, and report what happened.
  *
- *   lumen-failnth N bind BDF      bind lumen to a PCI device (probe)
- *   lumen-failnth N up IFNAME     set an interface up (ndo_open)
+ *   lumen-failnth N bind BDF              bind lumen to a PCI device (probe)
+ *   lumen-failnth N up IFNAME             set an interface up (ndo_open)
+ *   lumen-failnth N rings IFNAME TX RX    set ring sizes (ethtool -G)
+ *   lumen-failnth N channels IFNAME C     set combined channels (ethtool -L)
  *
  * Prints "err=E left=L": E is the operation's errno (0: it succeeded), L
  * the points still to go when it returned (0: the fault was injected; more
@@ -18,6 +20,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +46,9 @@ static int write_str(const char *path, const char *s)
 	return err;
 }
 
-static int op_bind(const char *bdf)
+/* An ioctl on IFNAME through a datagram socket. */
+static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 {
-	return write_str("/sys/bus/pci/drivers/lumen/bind", bdf);
-}
-
-static int op_up(const char *ifname)
-{
-	struct ifreq ifr;
 	int fd, err = 0;
 
 	if (strlen(ifname) >= IFNAMSIZ)
@@ -57,31 +56,88 @@ static int op_up(const char *ifname)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, ifname);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+	strcpy(ifr->ifr_name, ifname);
+	if (ioctl(fd, req, ifr) < 0)
 		err = errno;
-	} else {
-		ifr.ifr_flags |= IFF_UP;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-			err = errno;
-	}
 	close(fd);
 	return err;
 }
 
+static int op_bind(char **arg)
+{
+	return write_str("/sys/bus/pci/drivers/lumen/bind", arg[0]);
+}
+
+static int op_up(char **arg)
+{
+	struct ifreq ifr;
+	int err;
+
+	memset(&ifr, 0, sizeof(ifr));
+	err = if_ioctl(arg[0], SIOCGIFFLAGS, &ifr);
+	if (err)
+		return err;
+	ifr.ifr_flags |= IFF_UP;
+	return if_ioctl(arg[0], SIOCSIFFLAGS, &ifr);
+}
+
+static int op_rings(char **arg)
+{
+	struct ethtool_ringparam ring = { .cmd = ETHTOOL_SRINGPARAM };
+	struct ifreq ifr;
+
+	ring.tx_pending = strtoul(arg[1], NULL, 0);
+	ring.rx_pending = strtoul(arg[2], NULL, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_data = (void *)&ring;
+	return if_ioctl(arg[0], SIOCETHTOOL, &ifr);
+}
+
+static int op_channels(char **arg)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_SCHANNELS };
+	struct ifreq ifr;
+
+	ch.combined_count = strtoul(arg[1], NULL, 0);
+	ch.other_count = 1;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_data = (void *)&ch;
+	return if_ioctl(arg[0], SIOCETHTOOL, &ifr);
+}
+
+static const struct op {
+	const char *name;
+	int nargs;
+	int (*run)(char **arg);
+} ops[] = {
+	{ "bind", 1, op_bind },
+	{ "up", 1, op_up },
+	{ "rings", 3, op_rings },
+	{ "channels", 2, op_channels },
+};
+
+static const struct op *find_op(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc < 3)
+		return NULL;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(argv[2], ops[i].name) && argc == 3 + ops[i].nargs)
+			return &ops[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	const struct op *op = find_op(argc, argv);
 	char buf[32];
 	int fd, err;
 	ssize_t n;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: lumen-failnth N bind BDF | N up IFNAME\n");
-		return 2;
-	}
-	if (strcmp(argv[2], "bind") && strcmp(argv[2], "up")) {
-		fprintf(stderr, "lumen-failnth: unknown operation '%s'\n", argv[2]);
+	if (!op) {
+		fprintf(stderr, "usage: lumen-failnth N bind BDF | N up IFNAME |\n"
+			"       N rings IFNAME TX RX | N channels IFNAME COMBINED\n");
 		return 2;
 	}
 
@@ -97,7 +153,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	err = strcmp(argv[2], "bind") ? op_up(argv[3]) : op_bind(argv[3]);
+	err = op->run(argv + 3);
 
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n < 0) {

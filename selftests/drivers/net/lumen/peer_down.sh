@@ -56,7 +56,7 @@ nothing_in_flight()
 recovers()
 {
 	ip -n lumen_b link set "$PORT_B" up &&
-	wait_for 10 ip netns exec lumen_b sh -c "[ \"\$(cat /sys/class/net/$PORT_B/carrier)\" = 1 ]" &&
+	wait_for 10 carrier_in lumen_b "$PORT_B" &&
 	ip netns exec lumen_a ping -c 5 -i 0.1 -W 2 10.76.0.2 > /dev/null
 }
 

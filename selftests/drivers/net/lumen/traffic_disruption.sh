@@ -21,33 +21,6 @@ cleanup()
 }
 trap cleanup EXIT
 
-# Pings both ways, 100 a second each, until traffic_stop.
-traffic_start()
-{
-	ip netns exec lumen_a ping -q -i 0.01 10.76.0.2 > /dev/null 2>&1 &
-	ping_a=$!
-	ip netns exec lumen_b ping -q -i 0.01 10.76.0.1 > /dev/null 2>&1 &
-	ping_b=$!
-}
-
-traffic_stop()
-{
-	kill ${ping_a:-} ${ping_b:-} 2>/dev/null
-	wait ${ping_a:-} ${ping_b:-} 2>/dev/null
-	ping_a=
-	ping_b=
-}
-
-carrier_in()
-{
-	ip netns exec "$1" sh -c "[ \"\$(cat /sys/class/net/$2/carrier)\" = 1 ]"
-}
-
-works()
-{
-	ip netns exec lumen_a ping -c 2 -i 0.1 -W 2 10.76.0.2 > /dev/null
-}
-
 down_up_rounds()
 {
 	traffic_start
@@ -63,7 +36,7 @@ down_up_rounds()
 	traffic_stop
 	wait_for 10 carrier_in lumen_a "$PORT_A" &&
 	wait_for 10 carrier_in lumen_b "$PORT_B" || fail_msg "no carrier after the rounds" || return 1
-	works || fail_msg "no traffic after $ROUNDS down/up rounds"
+	ns_works || fail_msg "no traffic after $ROUNDS down/up rounds"
 }
 
 unload_rounds()
@@ -76,7 +49,7 @@ unload_rounds()
 		ns_cleanup
 		lumen_load && ns_setup || fail_msg "round $r: reload failed" || return 1
 	done
-	works || fail_msg "no traffic after $UNLOAD_ROUNDS unload rounds"
+	ns_works || fail_msg "no traffic after $UNLOAD_ROUNDS unload rounds"
 }
 
 ktap_header 3
