@@ -132,6 +132,11 @@ static void lumen_qp_irq_fire(LumenState *s, unsigned qpi)
     LumenQueuePair *qp = &s->qp[qpi];
 
     qp->irq_armed = false;
+    if (s->test_faults & LUMEN_FAULT_IRQ_LOST) {
+        /* The arm is used up as if the message had gone out. */
+        trace_lumen_msix_skip(qp->irq_vec, "interrupt lost (test fault)");
+        return;
+    }
     trace_lumen_qp_irq(qpi, qp->irq_vec);
     lumen_msix_notify(s, qp->irq_vec);
 }

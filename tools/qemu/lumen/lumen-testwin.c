@@ -14,7 +14,8 @@
 #include "lumen.h"
 #include "hw/net/trace.h"
 
-#define LUMEN_TEST_FAULTS_ALL   (LUMEN_FAULT_RESET_HANG | LUMEN_FAULT_DEAD)
+#define LUMEN_TEST_FAULTS_ALL   (LUMEN_FAULT_RESET_HANG | LUMEN_FAULT_DEAD | \
+                                 LUMEN_FAULT_IRQ_LOST)
 
 static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
 {

@@ -40,6 +40,10 @@ static const char * const lumen_rxq_stats[] = {
 	"csum_complete",
 };
 
+static const char * const lumen_cq_stats[] = {
+	"missed_irq",
+};
+
 static void lumen_get_drvinfo(struct net_device *netdev,
 			      struct ethtool_drvinfo *info)
 {
@@ -158,7 +162,8 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 		return -EOPNOTSUPP;
 	return ARRAY_SIZE(lumen_dev_stats) +
 	       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
-				 ARRAY_SIZE(lumen_rxq_stats));
+				 ARRAY_SIZE(lumen_rxq_stats) +
+				 ARRAY_SIZE(lumen_cq_stats));
 }
 
 static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
@@ -175,6 +180,8 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 			ethtool_sprintf(&data, "tx%u_%s", i, lumen_txq_stats[j]);
 		for (j = 0; j < ARRAY_SIZE(lumen_rxq_stats); j++)
 			ethtool_sprintf(&data, "rx%u_%s", i, lumen_rxq_stats[j]);
+		for (j = 0; j < ARRAY_SIZE(lumen_cq_stats); j++)
+			ethtool_sprintf(&data, "cq%u_%s", i, lumen_cq_stats[j]);
 	}
 }
 
@@ -206,6 +213,9 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 		*data++ = s.bad_cqe;
 		*data++ = s.alloc_fail;
 		*data++ = s.csum_complete;
+
+		lumen_ring_stats_read(&ln->qp[i]->cq.stats, &s);
+		*data++ = s.missed_irq;
 	}
 }
 

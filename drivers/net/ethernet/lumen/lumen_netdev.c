@@ -63,7 +63,7 @@ static void lumen_service_task(struct work_struct *work)
 	struct lumen_net *ln = container_of(to_delayed_work(work),
 					    struct lumen_net, service_task);
 
-	lumen_tx_check_progress(ln);
+	lumen_qps_check_progress(ln);
 	schedule_delayed_work(&ln->service_task, HZ);
 }
 

@@ -24,7 +24,7 @@
  * @queues_up: rings allocated and queue pairs started; false while the
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
- * @service_task: once a second while open: TX progress
+ * @service_task: once a second while open: queue progress
  */
 struct lumen_net {
 	struct lumen_dev *ld;

@@ -51,6 +51,7 @@ void lumen_ring_stats_read(const struct lumen_ring_stats *s,
 		out->alloc_fail = s->alloc_fail;
 		out->csum_complete = s->csum_complete;
 		out->lost_cqe = s->lost_cqe;
+		out->missed_irq = s->missed_irq;
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
@@ -252,19 +253,21 @@ static void lumen_tx_wake(struct lumen_tx_ring *tx, unsigned int pkts,
  * refused) would hold its descriptors, and with BQL the whole queue,
  * forever.  The service task notices a queue that made no progress with
  * descriptors outstanding and asks NAPI to complete, from the device's
- * TXQ_HEAD, every descriptor the device has consumed.  Its completion, if
- * it still comes, then names a slot that is no longer outstanding and is
- * refused like any other bad completion.
+ * TXQ_HEAD, every descriptor the device has consumed.  The device writes a
+ * completion before TXQ_HEAD passes its descriptor, so NAPI reads
+ * TXQ_HEAD first (@hw_head), then takes every completion in the CQ, and
+ * only then completes what is still outstanding before @hw_head: those
+ * completions are lost, not late.  If one still comes, it names a slot
+ * that is no longer outstanding and is refused like any other bad one.
  */
-static void lumen_tx_reconcile(struct lumen_qp *qp, int budget,
+static void lumen_tx_reconcile(struct lumen_qp *qp, u32 hw_head, int budget,
 			       unsigned int *pkts, unsigned int *bytes)
 {
 	struct lumen_tx_ring *tx = &qp->tx;
 	struct device *dev = lumen_dma_dev(qp);
-	u32 hw_head, pending, done;
+	u32 pending, done;
 
 	WRITE_ONCE(tx->reconcile, false);
-	hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD));
 	pending = (tx->tail - tx->head) & tx->size_mask;
 	done = (hw_head - tx->head) & tx->size_mask;
 	if (hw_head > tx->size_mask || done > pending)
@@ -286,29 +289,77 @@ static void lumen_tx_reconcile(struct lumen_qp *qp, int budget,
 	}
 }
 
+/* Descriptors outstanding and none completed since the last look. */
+static bool lumen_tx_stalled(struct lumen_tx_ring *tx)
+{
+	u32 head = READ_ONCE(tx->head);
+	bool stalled;
+
+	stalled = head != READ_ONCE(tx->tail) && head == tx->seen_head;
+	tx->seen_head = head;
+	return stalled;
+}
+
+/* The entry at @head is new if its PHASE bit is @phase. */
+static bool lumen_cqe_ready(const struct lumen_cq *cq, u32 head, u32 phase,
+			    u32 *flags)
+{
+	*flags = le32_to_cpu(READ_ONCE(cq->desc[head].flags));
+	return !!(*flags & LUMEN_CQE_PHASE) == phase;
+}
+
+/* An entry waits at the head the CQ had at the last look: its interrupt
+ * never came (a lost MSI-X message, or a device that did not send it).
+ */
+static bool lumen_cq_stalled(struct lumen_cq *cq)
+{
+	u32 phase = READ_ONCE(cq->phase);
+	u32 head = READ_ONCE(cq->head);
+	bool stalled;
+	u32 flags;
+
+	stalled = head == cq->seen_head && phase == cq->seen_phase &&
+		  lumen_cqe_ready(cq, head, phase, &flags);
+	cq->seen_head = head;
+	cq->seen_phase = phase;
+	return stalled;
+}
+
 /**
- * lumen_tx_check_progress - look for TX queues whose completions stopped
+ * lumen_qps_check_progress - look for queue pairs that stopped moving
  * @ln: the netdev's private data, open
  *
- * Called once a second by the service task.
+ * Called once a second by the service task.  Completions that no
+ * interrupt announced are polled now, and TX descriptors whose
+ * completions never came are reconciled with the device's TXQ_HEAD (see
+ * lumen_tx_reconcile()).  Either way NAPI runs, so traffic goes on, at a
+ * poll a second, through interrupts that are lost.
  */
-void lumen_tx_check_progress(struct lumen_net *ln)
+void lumen_qps_check_progress(struct lumen_net *ln)
 {
 	unsigned int i;
 
 	for (i = 0; i < ln->num_qp; i++) {
 		struct lumen_qp *qp = ln->qp[i];
-		struct lumen_tx_ring *tx = &qp->tx;
-		u32 head = READ_ONCE(tx->head);
+		bool kick = false;
 
-		if (head != READ_ONCE(tx->tail) && head == tx->seen_head) {
-			WRITE_ONCE(tx->reconcile, true);
+		if (lumen_cq_stalled(&qp->cq)) {
+			lumen_stats_add(&qp->cq.stats, &qp->cq.stats.missed_irq, 1);
+			if (net_ratelimit())
+				netdev_warn(ln->netdev, "queue pair %u: completions without an interrupt, polling\n",
+					    i);
+			kick = true;
+		}
+		if (lumen_tx_stalled(&qp->tx)) {
+			WRITE_ONCE(qp->tx.reconcile, true);
+			kick = true;
+		}
+		if (kick) {
 			/* so that the softirq runs when we re-enable BHs */
 			local_bh_disable();
 			napi_schedule(&qp->napi);
 			local_bh_enable();
 		}
-		tx->seen_head = head;
 	}
 }
 
@@ -490,25 +541,26 @@ static void lumen_rx_drain(struct lumen_rx_ring *rx)
 
 /* ---- NAPI ---- */
 
-static bool lumen_cqe_ready(const struct lumen_cq *cq, u32 *flags)
-{
-	*flags = le32_to_cpu(READ_ONCE(cq->desc[cq->head].flags));
-	return !!(*flags & LUMEN_CQE_PHASE) == cq->phase;
-}
-
 static int lumen_poll(struct napi_struct *napi, int budget)
 {
 	struct lumen_qp *qp = container_of(napi, struct lumen_qp, napi);
 	unsigned int pkts = 0, bytes = 0;
+	bool reconcile = READ_ONCE(qp->tx.reconcile);
 	struct lumen_cq *cq = &qp->cq;
+	u32 flags, hw_head = 0;
+	bool more = false;
 	int rx_done = 0;
-	u32 flags;
 
-	while (lumen_cqe_ready(cq, &flags)) {
+	if (unlikely(reconcile))
+		hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD));
+
+	while (lumen_cqe_ready(cq, cq->head, cq->phase, &flags)) {
 		const struct lumen_cqe *cqe = &cq->desc[cq->head];
 
-		if ((flags & LUMEN_CQE_RX) && rx_done >= budget)
+		if ((flags & LUMEN_CQE_RX) && rx_done >= budget) {
+			more = true;
 			break;
+		}
 		/* Read the entry only after its phase said it is whole. */
 		dma_rmb();
 		if (flags & LUMEN_CQE_RX)
@@ -516,13 +568,15 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 		else
 			lumen_tx_complete(qp, cqe, flags, budget, &pkts,
 					  &bytes);
-		cq->head = (cq->head + 1) & cq->size_mask;
+		/* read locklessly by lumen_cq_stalled() */
+		WRITE_ONCE(cq->head, (cq->head + 1) & cq->size_mask);
 		if (!cq->head)
-			cq->phase ^= 1;
+			WRITE_ONCE(cq->phase, cq->phase ^ 1);
 	}
 
-	if (unlikely(READ_ONCE(qp->tx.reconcile)))
-		lumen_tx_reconcile(qp, budget, &pkts, &bytes);
+	/* with completions left in the CQ, @hw_head proves nothing */
+	if (unlikely(reconcile) && !more)
+		lumen_tx_reconcile(qp, hw_head, budget, &pkts, &bytes);
 	if (pkts)
 		lumen_tx_wake(&qp->tx, pkts, bytes);
 	if (budget)
@@ -567,6 +621,7 @@ int lumen_qps_alloc(struct lumen_net *ln)
 		qp->idx = i;
 		u64_stats_init(&qp->tx.stats.syncp);
 		u64_stats_init(&qp->rx.stats.syncp);
+		u64_stats_init(&qp->cq.stats.syncp);
 		netif_napi_add(ln->netdev, &qp->napi, lumen_poll);
 		ln->qp[i] = qp;
 	}
@@ -668,6 +723,8 @@ static int lumen_qp_rings_alloc(struct lumen_qp *qp, u32 tx_size, u32 rx_size)
 	qp->cq.size_mask = cq_size - 1;
 	qp->cq.head = 0;
 	qp->cq.phase = 1;
+	qp->cq.seen_head = 0;
+	qp->cq.seen_phase = 1;
 	qp->cq.desc = dma_alloc_coherent(dev, cq_size * sizeof(struct lumen_cqe),
 					 &qp->cq.dma, GFP_KERNEL);
 	if (!qp->cq.desc)

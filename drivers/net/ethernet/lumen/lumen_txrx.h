@@ -32,6 +32,8 @@ struct lumen_net;
  * @csum_complete: RX: frames with a checksum-complete value
  * @lost_cqe: TX: frames completed from TXQ_HEAD because their completion
  *	never came
+ * @missed_irq: CQ: times completions waited a whole service period with
+ *	no interrupt to announce them, and NAPI was scheduled without one
  * @syncp: sequence for 64-bit readers
  */
 struct lumen_ring_stats {
@@ -44,6 +46,7 @@ struct lumen_ring_stats {
 	u64 alloc_fail;
 	u64 csum_complete;
 	u64 lost_cqe;
+	u64 missed_irq;
 	struct u64_stats_sync syncp;
 };
 
@@ -123,6 +126,9 @@ struct lumen_rx_ring {
  * @size_mask: entries - 1
  * @head: next entry to read
  * @phase: the PHASE value that marks a new entry
+ * @seen_head: @head when the service task last looked
+ * @seen_phase: @phase then
+ * @stats: counters
  * @dma: bus address of @desc
  */
 struct lumen_cq {
@@ -131,6 +137,9 @@ struct lumen_cq {
 	u32 size_mask;
 	u32 head;
 	u32 phase;
+	u32 seen_head;
+	u32 seen_phase;
+	struct lumen_ring_stats stats;
 	dma_addr_t dma;
 };
 
@@ -164,7 +173,7 @@ int lumen_rings_alloc(struct lumen_net *ln);
 void lumen_rings_free(struct lumen_net *ln);
 int lumen_qps_start(struct lumen_net *ln);
 void lumen_qps_stop(struct lumen_net *ln);
-void lumen_tx_check_progress(struct lumen_net *ln);
+void lumen_qps_check_progress(struct lumen_net *ln);
 netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev);
 void lumen_ring_stats_read(const struct lumen_ring_stats *s,
 			   struct lumen_ring_stats *out);

@@ -13,6 +13,10 @@ KSFT_SKIP=4
 LUMEN_VENDOR=0x1234
 LUMEN_DEVICE=0x4c55
 TESTWIN=$(dirname "$0")/lumen-testwin
+# TEST_FAULTS bits of the test window (lumen_hw.h)
+FAULT_RESET_HANG=0x1
+FAULT_DEAD=0x2
+FAULT_IRQ_LOST=0x4
 
 ktap_n=0
 ktap_failed=0

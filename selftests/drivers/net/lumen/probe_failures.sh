@@ -8,9 +8,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FAULT_RESET_HANG=0x1
-FAULT_DEAD=0x2
-
 cleanup()
 {
 	for b in $(lumen_bdfs); do
