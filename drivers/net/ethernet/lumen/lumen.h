@@ -31,6 +31,9 @@
  * @max_qp: queue pairs the device and our vectors allow
  * @num_vectors: MSI-X vectors allocated
  * @mac: factory MAC address
+ * @stat_lock: serialises device counter reads with a reset
+ * @stat_base: device counters as they stood before the last reset, which
+ *	zeroes them; what lumen_rd_stat() adds to the device's values
  * @misc_irq_name: name of the slow-path interrupt
  * @link_work: handles link changes outside of interrupt context
  * @gone_work: detaches the netdev after a surprise removal
@@ -53,6 +56,9 @@ struct lumen_dev {
 	u16 num_vectors;
 	u8 mac[ETH_ALEN];
 
+	spinlock_t stat_lock;		/* protects stat_base, RESETTING */
+	u64 stat_base[LUMEN_STAT_CNT];
+
 	char misc_irq_name[32];
 	struct work_struct link_work;
 	struct work_struct gone_work;
@@ -60,6 +66,7 @@ struct lumen_dev {
 
 /* lumen_dev::flags */
 #define LUMEN_F_GONE		0	/* reads all-ones: stop touching it */
+#define LUMEN_F_RESETTING	1	/* between reset prepare and done */
 
 static inline bool lumen_gone(const struct lumen_dev *ld)
 {
@@ -105,11 +112,15 @@ static inline struct devlink *lumen_to_devlink(struct lumen_dev *ld)
 
 /* lumen_pci.c */
 int lumen_dev_reset(struct lumen_dev *ld);
+void lumen_stats_fold(struct lumen_dev *ld);
+void lumen_stats_resume(struct lumen_dev *ld);
 const char *lumen_down_reason_str(u32 reason);
 
 /* lumen_irq.c */
 int lumen_irq_init(struct lumen_dev *ld);
 void lumen_irq_fini(struct lumen_dev *ld);
+void lumen_irq_misc_enable(struct lumen_dev *ld);
+void lumen_irq_misc_disable(struct lumen_dev *ld);
 int lumen_irq_vector(struct lumen_dev *ld, unsigned int vec);
 
 /* lumen_devlink.c */
@@ -118,8 +129,14 @@ void lumen_devlink_free(struct lumen_dev *ld);
 int lumen_devlink_port_register(struct lumen_dev *ld);
 void lumen_devlink_port_unregister(struct lumen_dev *ld);
 
+/* lumen_reset.c */
+void lumen_reset_prepare(struct lumen_dev *ld);
+int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack);
+
 /* lumen_netdev.c */
 int lumen_netdev_create(struct lumen_dev *ld);
+void lumen_netdev_quiesce(struct lumen_dev *ld);
+int lumen_netdev_restore(struct lumen_dev *ld);
 void lumen_netdev_destroy(struct lumen_dev *ld);
 void lumen_link_update(struct lumen_dev *ld);
 

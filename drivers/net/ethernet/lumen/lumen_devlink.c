@@ -57,7 +57,44 @@ static int lumen_devlink_info_get(struct devlink *devlink,
 	return lumen_fw_ver_put(req, ld->fw_ver);
 }
 
+/* driver_reinit: the device is reset and the driver set up again around
+ * it; the netdev stays registered, with its settings.  It stays in its
+ * network namespace, so a reload into another one is refused.
+ */
+static int lumen_devlink_reload_down(struct devlink *devlink, bool netns_change,
+				     enum devlink_reload_action action,
+				     enum devlink_reload_limit limit,
+				     struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_priv(devlink);
+
+	if (netns_change) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the netdev stays registered across a reload: move it with ip link set netns");
+		return -EOPNOTSUPP;
+	}
+	if (lumen_gone(ld)) {
+		NL_SET_ERR_MSG_MOD(extack, "device is gone");
+		return -ENODEV;
+	}
+	lumen_reset_prepare(ld);
+	return 0;
+}
+
+static int lumen_devlink_reload_up(struct devlink *devlink,
+				   enum devlink_reload_action action,
+				   enum devlink_reload_limit limit,
+				   u32 *actions_performed,
+				   struct netlink_ext_ack *extack)
+{
+	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
+	return lumen_reset_done(devlink_priv(devlink), extack);
+}
+
 static const struct devlink_ops lumen_devlink_ops = {
+	.reload_actions = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT),
+	.reload_down = lumen_devlink_reload_down,
+	.reload_up = lumen_devlink_reload_up,
 	.info_get = lumen_devlink_info_get,
 };
 
@@ -75,6 +112,7 @@ struct lumen_dev *lumen_devlink_alloc(struct pci_dev *pdev)
 	devlink = devlink_alloc(&lumen_devlink_ops, sizeof(*ld), &pdev->dev);
 	if (!devlink)
 		return NULL;
+	devlink_set_features(devlink, DEVLINK_F_RELOAD);
 	ld = devlink_priv(devlink);
 	ld->pdev = pdev;
 	pci_set_drvdata(pdev, ld);

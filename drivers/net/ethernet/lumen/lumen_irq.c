@@ -38,6 +38,33 @@ static irqreturn_t lumen_misc_irq(int irq, void *data)
 }
 
 /**
+ * lumen_irq_misc_enable - send the device's slow-path causes to vector 0
+ * @ld: the device, its vectors allocated and vector 0 requested
+ *
+ * Also after a device reset, which forgets the setting.
+ */
+void lumen_irq_misc_enable(struct lumen_dev *ld)
+{
+	lumen_wr32(ld, LUMEN_INTR_MISC_VEC, LUMEN_MISC_VECTOR);
+	lumen_wr32(ld, LUMEN_INTR_CAUSE, LUMEN_INTR_ALL);
+	lumen_wr32(ld, LUMEN_INTR_ENABLE, LUMEN_INTR_ALL);
+}
+
+/**
+ * lumen_irq_misc_disable - stop slow-path interrupts and their work
+ * @ld: the device
+ *
+ * On return no misc interrupt handler or link work item runs.  Takes
+ * RTNL (through the link work): never call it under RTNL.
+ */
+void lumen_irq_misc_disable(struct lumen_dev *ld)
+{
+	lumen_wr32(ld, LUMEN_INTR_ENABLE, 0);
+	synchronize_irq(pci_irq_vector(ld->pdev, LUMEN_MISC_VECTOR));
+	cancel_work_sync(&ld->link_work);
+}
+
+/**
  * lumen_irq_init - allocate MSI-X vectors and take the slow-path one
  * @ld: the device, with ld->max_qp read from the device
  *
@@ -68,9 +95,7 @@ int lumen_irq_init(struct lumen_dev *ld)
 	if (err)
 		goto err_free_vectors;
 
-	lumen_wr32(ld, LUMEN_INTR_MISC_VEC, LUMEN_MISC_VECTOR);
-	lumen_wr32(ld, LUMEN_INTR_CAUSE, LUMEN_INTR_ALL);
-	lumen_wr32(ld, LUMEN_INTR_ENABLE, LUMEN_INTR_ALL);
+	lumen_irq_misc_enable(ld);
 	return 0;
 
 err_free_vectors:
@@ -84,8 +109,7 @@ err_free_vectors:
  */
 void lumen_irq_fini(struct lumen_dev *ld)
 {
-	lumen_wr32(ld, LUMEN_INTR_ENABLE, 0);
+	lumen_irq_misc_disable(ld);
 	free_irq(pci_irq_vector(ld->pdev, LUMEN_MISC_VECTOR), ld);
-	cancel_work_sync(&ld->link_work);
 	pci_free_irq_vectors(ld->pdev);
 }

@@ -107,7 +107,6 @@ static void lumen_queues_down(struct lumen_net *ln)
 		return;
 	cancel_delayed_work_sync(&ln->service_task);
 	lumen_port_disable(ln);
-	netif_tx_disable(netdev);
 	netif_carrier_off(netdev);
 	ln->link_up = false;
 	ln->queues_up = false;
@@ -279,6 +278,50 @@ void lumen_link_update(struct lumen_dev *ld)
 		netdev_info(netdev, "link down, %s\n",
 			    lumen_down_reason_str(lumen_rd32(ld, LUMEN_PORT_DOWN_REASON)));
 	}
+}
+
+/**
+ * lumen_netdev_quiesce - stop the port for a device reset
+ * @ld: the device
+ *
+ * Detaches the netdev, so that neither the stack nor ethtool reaches it,
+ * and stops its queues if it is up.  Called under RTNL.
+ */
+void lumen_netdev_quiesce(struct lumen_dev *ld)
+{
+	struct net_device *netdev = ld->netdev;
+
+	ASSERT_RTNL();
+	if (!netdev)
+		return;
+	netif_device_detach(netdev);
+	lumen_queues_down(netdev_priv(netdev));
+}
+
+/**
+ * lumen_netdev_restore - restart the port after a device reset
+ * @ld: the device, reset and with its slow-path interrupt armed
+ *
+ * Starts the queues again if the netdev is up, then attaches it.
+ * Called under RTNL.
+ *
+ * Return: 0, or an errno with the netdev left detached.
+ */
+int lumen_netdev_restore(struct lumen_dev *ld)
+{
+	struct net_device *netdev = ld->netdev;
+	int err;
+
+	ASSERT_RTNL();
+	if (!netdev)
+		return 0;
+	if (netif_running(netdev)) {
+		err = lumen_queues_up(netdev_priv(netdev));
+		if (err)
+			return err;
+	}
+	netif_device_attach(netdev);
+	return 0;
 }
 
 /**

@@ -35,19 +35,13 @@ const char *lumen_down_reason_str(u32 reason)
 	return "unknown reason";
 }
 
-/**
- * lumen_rd_stat - read one 64-bit device counter
- * @ld: the device
- * @stat: which counter
- *
- * Return: the counter, or 0 if the device is gone.
- */
-u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat)
+/* One counter as the device has it: 0 while it resets or once it is gone. */
+static u64 lumen_rd_stat_hw(struct lumen_dev *ld, enum lumen_stat stat)
 {
 	u8 __iomem *regs = READ_ONCE(ld->regs);
 	u64 val;
 
-	if (!regs)
+	if (!regs || test_bit(LUMEN_F_RESETTING, &ld->flags))
 		return 0;
 	val = lo_hi_readq(regs + LUMEN_STAT(stat));
 	if (unlikely(val == ~0ULL)) {
@@ -55,6 +49,56 @@ u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat)
 		return 0;
 	}
 	return val;
+}
+
+/**
+ * lumen_rd_stat - read one 64-bit device counter
+ * @ld: the device
+ * @stat: which counter
+ *
+ * Counts from probe on, across device resets (which zero the device's
+ * own counters).  While the device resets, or once it is gone, what it
+ * counted since the last reset is not included.
+ *
+ * Return: the counter.
+ */
+u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat)
+{
+	u64 val;
+
+	spin_lock_bh(&ld->stat_lock);
+	val = ld->stat_base[stat] + lumen_rd_stat_hw(ld, stat);
+	spin_unlock_bh(&ld->stat_lock);
+	return val;
+}
+
+/**
+ * lumen_stats_fold - keep the device counters across a reset
+ * @ld: the device, about to be reset
+ *
+ * Adds the counters to their bases and stops reading the device, whose
+ * registers may not answer while it resets, until lumen_stats_resume().
+ */
+void lumen_stats_fold(struct lumen_dev *ld)
+{
+	unsigned int i;
+
+	spin_lock_bh(&ld->stat_lock);
+	for (i = 0; i < LUMEN_STAT_CNT; i++)
+		ld->stat_base[i] += lumen_rd_stat_hw(ld, i);
+	set_bit(LUMEN_F_RESETTING, &ld->flags);
+	spin_unlock_bh(&ld->stat_lock);
+}
+
+/**
+ * lumen_stats_resume - read the device counters again after a reset
+ * @ld: the device, out of reset with its counters zeroed
+ */
+void lumen_stats_resume(struct lumen_dev *ld)
+{
+	spin_lock_bh(&ld->stat_lock);
+	clear_bit(LUMEN_F_RESETTING, &ld->flags);
+	spin_unlock_bh(&ld->stat_lock);
 }
 
 /**
@@ -243,6 +287,7 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	INIT_WORK(&ld->link_work, lumen_link_work);
 	INIT_WORK(&ld->gone_work, lumen_gone_work);
+	spin_lock_init(&ld->stat_lock);
 
 	err = lumen_map_bar(ld);
 	if (err)
@@ -320,12 +365,32 @@ static void lumen_shutdown(struct pci_dev *pdev)
 	lumen_remove(pdev);
 }
 
+/* A reset of the function from outside the driver (FLR or a bus reset,
+ * through /sys/bus/pci/devices/.../reset or a hypervisor): the netdev
+ * stays registered, detached, for as long as it takes.
+ */
+static void lumen_pci_reset_prepare(struct pci_dev *pdev)
+{
+	lumen_reset_prepare(pci_get_drvdata(pdev));
+}
+
+static void lumen_pci_reset_done(struct pci_dev *pdev)
+{
+	lumen_reset_done(pci_get_drvdata(pdev), NULL);
+}
+
+static const struct pci_error_handlers lumen_pci_err_handlers = {
+	.reset_prepare	= lumen_pci_reset_prepare,
+	.reset_done	= lumen_pci_reset_done,
+};
+
 static struct pci_driver lumen_pci_driver = {
 	.name		= LUMEN_DRV_NAME,
 	.id_table	= lumen_pci_ids,
 	.probe		= lumen_probe,
 	.remove		= lumen_remove,
 	.shutdown	= lumen_shutdown,
+	.err_handler	= &lumen_pci_err_handlers,
 };
 module_pci_driver(lumen_pci_driver);
 

@@ -844,13 +844,19 @@ static int lumen_qp_start(struct lumen_qp *qp)
 	return 0;
 }
 
-static void lumen_qp_stop(struct lumen_qp *qp)
+/* Stop the device's engines and drop what they held; NAPI is disabled. */
+static void lumen_qp_teardown(struct lumen_qp *qp)
 {
 	lumen_qp_hw_stop(qp);
-	napi_disable(&qp->napi);
 	free_irq(qp->irq, qp);
 	lumen_tx_drain(qp);
 	lumen_rx_drain(&qp->rx);
+}
+
+static void lumen_qp_stop(struct lumen_qp *qp)
+{
+	napi_disable(&qp->napi);
+	lumen_qp_teardown(qp);
 }
 
 /**
@@ -880,11 +886,19 @@ err_stop:
 /**
  * lumen_qps_stop - stop every queue pair in use and drop what they held
  * @ln: the netdev's private data
+ *
+ * Also stops the netdev's TX queues.  NAPI goes first: a TX completion
+ * could otherwise wake a queue after it was stopped, and the stack
+ * transmit on a ring about to be freed (the netdev may still be running,
+ * as it is through a reset or a ring resize).
  */
 void lumen_qps_stop(struct lumen_net *ln)
 {
 	unsigned int i;
 
 	for (i = 0; i < ln->num_qp; i++)
-		lumen_qp_stop(ln->qp[i]);
+		napi_disable(&ln->qp[i]->napi);
+	netif_tx_disable(ln->netdev);
+	for (i = 0; i < ln->num_qp; i++)
+		lumen_qp_teardown(ln->qp[i]);
 }

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "lumen.h"
+
+/* Resetting the device while the driver stays bound: for a PCI function
+ * reset (FLR or bus reset) and for devlink reload.  The netdev stays
+ * registered throughout, with its name, addresses and ethtool settings;
+ * it is detached while the device resets, so that nothing reaches it.
+ */
+
+/**
+ * lumen_reset_prepare - quiesce the driver before the device is reset
+ * @ld: the device
+ *
+ * Stops the slow-path interrupt, the port's queues and counter reads.
+ * Nothing touches the device registers until lumen_reset_done().
+ * Must not be called under RTNL.
+ */
+void lumen_reset_prepare(struct lumen_dev *ld)
+{
+	lumen_irq_misc_disable(ld);
+	rtnl_lock();
+	lumen_netdev_quiesce(ld);
+	rtnl_unlock();
+	lumen_stats_fold(ld);
+}
+
+/**
+ * lumen_reset_done - bring the driver back once the device was reset
+ * @ld: the device, quiesced by lumen_reset_prepare()
+ * @extack: where to say why it failed, or NULL
+ *
+ * Resets the device once more, to the state probe left it in whatever
+ * reset it went through, re-arms the slow-path interrupt and restarts
+ * the port as it was.  Must not be called under RTNL.
+ *
+ * Return: 0, or an errno with the netdev left detached; a later
+ * successful reset (devlink reload) attaches it again.
+ */
+int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = lumen_dev_reset(ld);
+	if (err) {
+		if (err == -ENODEV)
+			NL_SET_ERR_MSG_MOD(extack, "device is gone");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "device did not come out of reset");
+		return err;
+	}
+	lumen_stats_resume(ld);
+	lumen_irq_misc_enable(ld);
+
+	rtnl_lock();
+	err = lumen_netdev_restore(ld);
+	rtnl_unlock();
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot restart the port's queues");
+		dev_err(&ld->pdev->dev, "cannot restart the port after a reset (%d)\n",
+			err);
+	}
+	return err;
+}
