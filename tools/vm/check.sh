@@ -17,7 +17,8 @@
 # time, its guest dies without reporting an exit status, or its guest's
 # kernel console shows a fault (lib.sh: LUMEN_FAULT_PATTERNS).  Output
 # and console logs go to build/check/; the last line printed is
-# "N passed, N failed[, N skipped]".
+# "N passed, N failed[, N skipped]".  LUMEN_CHECK_JOBS=N runs N tests at
+# once (their logs are printed when each ends).
 
 set -euo pipefail
 
@@ -31,7 +32,11 @@ DEFAULT_TIMEOUT=300
 BOOT_MARGIN=60
 
 declare -a tests=()
+declare -A _pid _start
 passed=0 failed=0 skipped=0 n=0
+# Tests run at once.  Each guest runs single-threaded TCG, so one per
+# core keeps every core busy; the results are still printed in order.
+JOBS=${LUMEN_CHECK_JOBS:-1}
 
 settings_timeout()
 {
@@ -131,30 +136,60 @@ consoles()
 	esac
 }
 
-run_one()
+# launch ENTRY EXTRA: start one test in the background; its output goes
+# to LOGBASE.log and its exit status to LOGBASE.rc when it ends.
+launch()
 {
-	local entry=$1 extra=$2 name=${1#*:} title rc=0 start faults verdict reason=
-	local base pid tailer line
+	local entry=$1 extra=$2 name=${1#*:} base
 
-	title=$(display_name "$entry")
 	# Log files are named for the test (extra tests may be in subdirectories).
 	base=$CHECK_OUT/${name//\//_}
-	n=$((n + 1))
-	start=$SECONDS
-	echo "# $title"
+	rm -f "$base.rc"
 	: > "$base.log"
-	case $entry in
-	guest:*) run_guest "$base" "$LUMEN_VM_BUILD/tests" /lumen/tests "$name" ;;
-	extra:*) run_guest "$base" "$extra" /lumen/extra "$name" \
-			--layer "$CHECK_OUT/extra.cpio.gz" ;;
-	host:*)	 run_host "$base" "$name" ;;
-	esac > "$base.log" 2>&1 < /dev/null &
-	pid=$!
-	# Stream the log as TAP comments while the test runs.
-	tail -n +1 -s 0.5 -f --pid="$pid" "$base.log" | sed -u 's/^/# /' &
-	tailer=$!
-	wait "$pid" || rc=$?
-	wait "$tailer" || true
+	(
+		rc=0
+		case $entry in
+		guest:*) run_guest "$base" "$LUMEN_VM_BUILD/tests" /lumen/tests "$name" ;;
+		extra:*) run_guest "$base" "$extra" /lumen/extra "$name" \
+				--layer "$CHECK_OUT/extra.cpio.gz" ;;
+		host:*)	 run_host "$base" "$name" ;;
+		esac > "$base.log" 2>&1 < /dev/null || rc=$?
+		echo "$rc" > "$base.rc"
+	) &
+	_pid[$entry]=$!
+	_start[$entry]=$SECONDS
+}
+
+# finished ENTRY: the test has ended.
+finished()
+{
+	local name=${1#*:}
+
+	[ -e "$CHECK_OUT/${name//\//_}.rc" ]
+}
+
+# report ENTRY: wait for the test to end and print its TAP result, with
+# its log as comments (streamed while it runs when tests run one at a
+# time).
+report()
+{
+	local entry=$1 name=${1#*:} title rc verdict reason= faults line base tailer=
+
+	title=$(display_name "$entry")
+	base=$CHECK_OUT/${name//\//_}
+	n=$((n + 1))
+	echo "# $title"
+	if [ "$JOBS" = 1 ]; then
+		tail -n +1 -s 0.5 -f --pid="${_pid[$entry]}" "$base.log" | sed -u 's/^/# /' &
+		tailer=$!
+	fi
+	wait "${_pid[$entry]}" || true
+	if [ -n "$tailer" ]; then
+		wait "$tailer" || true
+	else
+		sed 's/^/# /' "$base.log"
+	fi
+	rc=$(cat "$base.rc" 2>/dev/null || echo 125)
 
 	case $rc in
 	0)		verdict=ok ;;
@@ -170,7 +205,7 @@ run_one()
 		reason=${reason:+$reason;}
 		reason=${reason:-" #"}" kernel fault"
 	fi
-	echo "# $title: $((SECONDS - start)) s"
+	echo "# $title: $((SECONDS - ${_start[$entry]})) s"
 
 	case $verdict in
 	ok)	passed=$((passed + 1)); line="ok $n $title" ;;
@@ -179,6 +214,30 @@ run_one()
 	esac
 	echo "$line"
 	echo "$line" >> "$CHECK_OUT/summary"
+}
+
+# run_all EXTRA: every test of tests[], JOBS at a time, reported in order.
+run_all()
+{
+	local extra=$1 next=0 head=0 running i
+
+	while [ "$head" -lt ${#tests[@]} ]; do
+		running=0
+		for ((i = head; i < next; i++)); do
+			finished "${tests[i]}" || running=$((running + 1))
+		done
+		if [ "$next" -lt ${#tests[@]} ] && [ "$running" -lt "$JOBS" ]; then
+			launch "${tests[next]}" "$extra"
+			next=$((next + 1))
+			continue
+		fi
+		if [ "$JOBS" = 1 ] || finished "${tests[head]}"; then
+			report "${tests[head]}"
+			head=$((head + 1))
+			continue
+		fi
+		sleep 0.5
+	done
 }
 
 usage()
@@ -218,9 +277,7 @@ main()
 
 	echo "TAP version 13"
 	echo "1..${#tests[@]}"
-	for entry in "${tests[@]}"; do
-		run_one "$entry" "$extra"
-	done
+	run_all "$extra"
 
 	totals="$passed passed, $failed failed"
 	[ "$skipped" -eq 0 ] || totals+=", $skipped skipped"

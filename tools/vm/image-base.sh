@@ -19,7 +19,7 @@ set -euo pipefail
 # links or not.  So the guest's /bin/sh is bash (which also runs scripts
 # written for busybox ash), and timeout, env and xargs are the real ones.
 LUMEN_GUEST_TOOLS=(ip devlink tc bridge ss nstat ethtool lspci setpci iperf3
-		   bash timeout env xargs)
+		   bash timeout env xargs setpriv)
 LUMEN_GUEST_DATA=(/usr/share/misc/pci.ids /etc/iproute2)
 LUMEN_GUEST_SCRIPTS=(run-test demo.sh)
 

@@ -109,7 +109,7 @@ lumen_vm_port_args()
 
 	echo "-device pcie-root-port,id=lumen_rp$i,bus=pcie.0,chassis=$((i + 1)),slot=$((i + 1))" \
 	     "-netdev dgram,id=lumen_f$i,local.type=inet,local.host=127.0.0.1,local.port=$lport,remote.type=inet,remote.host=127.0.0.1,remote.port=$rport" \
-	     "-device $LUMEN_VM_NIC,netdev=lumen_f$i,mac=$mac,bus=lumen_rp$i"
+	     "-device $LUMEN_VM_NIC,id=lumen$i,netdev=lumen_f$i,mac=$mac,bus=lumen_rp$i"
 }
 
 # The QEMU arguments of --ports N.

@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fuzz the control interfaces with bounded random sequences: CALLS
+# (2000; 500 on the debug kernel) ethtool, ip link and devlink requests
+# on one port, with values drawn from the edges of what is valid and far
+# beyond, as root and as an unprivileged user.  Where the valid range is
+# known (ring sizes, channels, MTU) the outcome must match it: no silent
+# success of a bad value, no refusal of a good one; every refusal must
+# say something.  Nothing may crash, warn or leak (the harness scans the
+# kernel log), and the port must carry traffic at the end.  SEED picks
+# the sequence; it is logged so that a failure can be replayed.
+
+. "$(dirname "$0")/lib.sh"
+
+CALLS=${CALLS:-$(rounds 2000 500)}
+SEED=${SEED:-$(date +%s)}
+NOBODY=65534
+
+cleanup()
+{
+	ns_cleanup
+	lumen_unload
+}
+trap cleanup EXIT
+
+# pick WORD...: one of the words, at random.
+pick()
+{
+	shift $((RANDOM % $#))
+	echo "$1"
+}
+
+ring_value()
+{
+	pick 0 1 63 64 65 100 128 256 511 512 1024 2048 4095 4096 4097 8192 \
+	     65535 2147483648 4294967295 $RANDOM
+}
+
+# ring_ok TX RX: a size lumen takes.
+ring_ok()
+{
+	for v in "$1" "$2"; do
+		[ "$v" -ge 64 ] && [ "$v" -le 4096 ] &&
+			[ $((v & (v - 1))) = 0 ] || return 1
+	done
+}
+
+# expect WANT CMD...: run CMD; WANT is ok, fail or any.  A refusal must
+# come with a message.
+expect()
+{
+	want=$1
+	shift
+	if out=$("$@" 2>&1); then
+		[ "$want" != fail ] || fail_msg "call $n succeeded: $*" || return 1
+	else
+		[ "$want" != ok ] || fail_msg "call $n refused: $*: $out" || return 1
+		[ -n "$out" ] || fail_msg "call $n refused silently: $*" || return 1
+	fi
+	return 0
+}
+
+# one random request on DEV
+one_call()
+{
+	case $((RANDOM % 16)) in
+	0 | 1)	tx=$(ring_value) rx=$(ring_value)
+		if [ "$tx" -le 4096 ] && [ "$rx" -le 4096 ]; then
+			if ring_ok "$tx" "$rx"; then w=ok; else w=fail; fi
+		else
+			w=fail
+		fi
+		expect $w ethtool -G "$DEV" tx "$tx" rx "$rx" ;;
+	2 | 3)	c=$(pick 0 1 2 3 4 8 15 16 17 255 65535 $RANDOM)
+		o=$(pick 1 1 1 0 2)
+		if [ "$c" -ge 1 ] && [ "$c" -le 16 ] && [ "$o" = 1 ]; then w=ok; else w=fail; fi
+		expect $w ethtool -L "$DEV" combined "$c" other "$o" ;;
+	4)	m=$(pick 0 67 68 576 1500 4000 9000 9600 9601 65535 $RANDOM)
+		if [ "$m" -ge 68 ] && [ "$m" -le 9600 ]; then w=ok; else w=fail; fi
+		expect $w ip link set "$DEV" mtu "$m" ;;
+	5)	expect any ethtool -K "$DEV" "$(pick sg tx rx tso gro)" "$(pick on off)" ;;
+	6)	expect any ethtool -s "$DEV" speed "$(pick 0 10 1000 400000 1600000)" \
+			autoneg "$(pick on off)" ;;
+	7)	expect fail ethtool -C "$DEV" rx-usecs "$(pick 0 1 1000 4294967295)" ;;
+	8)	expect any ethtool "$(pick -S -i -g -l -k -a -c -m -d -e -T --show-fec \
+			--show-priv-flags)" "$DEV" ;;
+	9)	expect ok ip link set "$DEV" "$(pick up down)" ;;
+	10)	expect ok ip link set "$DEV" address \
+			"$(printf '02:%02x:%02x:%02x:%02x:%02x' $((RANDOM % 256)) \
+			   $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))" ;;
+	11)	expect fail ip link set "$DEV" address \
+			"$(pick 01:00:5e:00:00:01 ff:ff:ff:ff:ff:ff 00:00:00:00:00:00)" ;;
+	12)	if [ $((RANDOM % 8)) = 0 ]; then
+			expect ok devlink dev reload "pci/$BDF"
+		else
+			expect any devlink dev "$(pick info show param)" "pci/$BDF"
+		fi ;;
+	13)	expect fail devlink port split "pci/$BDF/0" count "$(pick 0 1 2 3 4 8 16)" ;;
+	14)	expect fail devlink dev reload "pci/$BDF" action "$(pick fw_activate bogus)" ;;
+	15)	# as nobody: every change refused, reads allowed
+		expect fail setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
+			ethtool -G "$DEV" rx 256 &&
+		expect fail setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
+			devlink dev reload "pci/$BDF" &&
+		expect ok setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
+			ethtool -g "$DEV" ;;
+	esac
+}
+
+fuzz()
+{
+	RANDOM=$SEED
+	log "seed $SEED, $CALLS calls"
+	for n in $(seq 1 "$CALLS"); do
+		one_call || return 1
+	done
+}
+
+ktap_header 3
+lumen_load || exit $KSFT_FAIL
+set -- $(lumen_bdfs)
+BDF=$1
+DEV=$(lumen_netdev "$BDF")
+ip link set "$DEV" up
+ktap_check "fuzz_${CALLS}_control_calls" fuzz
+ktap_check "sane_again" sh -c "ethtool -G $DEV tx 512 rx 512 &&
+	ethtool -L $DEV combined 2 && ip link set $DEV mtu 1500 down"
+ktap_check "traffic_after_fuzzing" eval "ns_setup && ns_works"
+ktap_finish
