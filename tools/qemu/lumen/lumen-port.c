@@ -244,7 +244,8 @@ static void lumen_port_rx_drop(LumenState *s, enum lumen_stat counter,
 static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
                                    size_t size, bool may_wait)
 {
-    unsigned qpi = lumen_rx_select_qp(s, buf, size);
+    LumenRxHash rh;
+    unsigned qpi = lumen_rss_select(s, buf, size, &rh.hash, &rh.flags);
     const char *blocked = lumen_port_rx_blocked(s, qpi);
 
     if (blocked) {
@@ -260,7 +261,7 @@ static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
         return size;
     }
 
-    switch (lumen_rx_deliver(s, qpi, buf, size)) {
+    switch (lumen_rx_deliver(s, qpi, buf, size, &rh)) {
     case LUMEN_RX_DONE:
         lumen_stat_add(s, LUMEN_STAT_RX_FRAMES, 1);
         lumen_stat_add(s, LUMEN_STAT_RX_BYTES, size);
@@ -296,7 +297,8 @@ void lumen_port_rx_kick(LumenState *s)
 static bool lumen_nc_can_receive(NetClientState *nc)
 {
     LumenState *s = qemu_get_nic_opaque(nc);
-    unsigned qpi = lumen_rx_select_qp(s, NULL, 0);
+    uint32_t hash, flags;
+    unsigned qpi = lumen_rss_select(s, NULL, 0, &hash, &flags);
 
     /* Frames that will be dropped are taken (and counted) at once. */
     if (lumen_port_rx_blocked(s, qpi)) {

@@ -180,7 +180,8 @@ void lumen_irq_batch_end(LumenState *s)
  * The caller has checked that the CQ is active and has a free slot.
  */
 static bool lumen_cq_post(LumenState *s, unsigned qpi, uint16_t len,
-                          uint16_t id, uint16_t csum, uint32_t flags)
+                          uint16_t id, uint16_t csum, uint32_t hash,
+                          uint32_t flags)
 {
     LumenQueuePair *qp = &s->qp[qpi];
     LumenRing *cq = &qp->ring[LUMEN_RING_CQ];
@@ -191,7 +192,7 @@ static bool lumen_cq_post(LumenState *s, unsigned qpi, uint16_t len,
 
     lumen_testwin_corrupt_cqe(s, flags, &len, &id);
     cqe = (struct lumen_cqe) {
-        .hash = 0,
+        .hash = cpu_to_le32(hash),
         .len = cpu_to_le16(len),
         .id = cpu_to_le16(id),
         .csum = cpu_to_le16(csum),
@@ -383,7 +384,7 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     txq->head = lumen_ring_next(txq, f.last);
     trace_lumen_tx_frame(qpi, f.last, f.total, err);
     /* Complete first: a looped-back frame then finds its own CQ slots. */
-    if (!lumen_cq_post(s, qpi, MIN(f.total, UINT16_MAX), f.last, 0, err)) {
+    if (!lumen_cq_post(s, qpi, MIN(f.total, UINT16_MAX), f.last, 0, 0, err)) {
         return LUMEN_TX_STALLED;
     }
     if (!err) {
@@ -435,12 +436,6 @@ typedef struct LumenRxBuf {
     uint16_t len;           /* bytes of the frame that go here */
     uint16_t id;
 } LumenRxBuf;
-
-/* Queue selection; RSS will hash here.  @buf may be NULL (no frame yet). */
-unsigned lumen_rx_select_qp(LumenState *s, const uint8_t *buf, size_t size)
-{
-    return 0;
-}
 
 bool lumen_rx_qp_enabled(LumenState *s, unsigned qpi)
 {
@@ -520,7 +515,8 @@ static bool lumen_rx_copy(LumenState *s, unsigned qpi, const uint8_t *buf,
 }
 
 static bool lumen_rx_complete(LumenState *s, unsigned qpi, const uint8_t *buf,
-                              size_t size, const LumenRxBuf *bufs, unsigned n)
+                              size_t size, const LumenRxHash *rh,
+                              const LumenRxBuf *bufs, unsigned n)
 {
     uint16_t csum = lumen_csum_fold(lumen_csum_add(0, buf + ETH_HLEN,
                                                    size - ETH_HLEN));
@@ -531,10 +527,10 @@ static bool lumen_rx_complete(LumenState *s, unsigned qpi, const uint8_t *buf,
         uint32_t flags = LUMEN_CQE_RX;
 
         if (last) {
-            flags |= LUMEN_CQE_EOP | LUMEN_CQE_CSUM_COMPLETE;
+            flags |= LUMEN_CQE_EOP | LUMEN_CQE_CSUM_COMPLETE | rh->flags;
         }
         if (!lumen_cq_post(s, qpi, bufs[i].len, bufs[i].id,
-                           last ? csum : 0, flags)) {
+                           last ? csum : 0, last ? rh->hash : 0, flags)) {
             return false;
         }
     }
@@ -547,7 +543,8 @@ static bool lumen_rx_complete(LumenState *s, unsigned qpi, const uint8_t *buf,
  * is consumed unless the whole frame fits.
  */
 LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
-                               const uint8_t *buf, size_t size)
+                               const uint8_t *buf, size_t size,
+                               const LumenRxHash *rh)
 {
     LumenRing *rxq = &s->qp[qpi].ring[LUMEN_RING_RX];
     LumenRxBuf bufs[LUMEN_RX_MAX_BUFS];
@@ -563,7 +560,7 @@ LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
     }
     rxq->head = (rxq->head + n) & lumen_ring_mask(rxq);
     trace_lumen_rx_frame(qpi, size, n);
-    if (!lumen_rx_complete(s, qpi, buf, size, bufs, n)) {
+    if (!lumen_rx_complete(s, qpi, buf, size, rh, bufs, n)) {
         return LUMEN_RX_FAILED;
     }
     return LUMEN_RX_DONE;

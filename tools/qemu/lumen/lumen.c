@@ -94,6 +94,7 @@ static void lumen_reset_registers(LumenState *s)
     s->intr_misc_vec = LUMEN_MISC_VECTOR;
     lumen_queues_reset(s);
     lumen_port_reset(s);
+    lumen_rss_reset(s);
     lumen_stats_reset(s);
 }
 
@@ -309,6 +310,9 @@ static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_read(s, qpi, reg, val);
     }
+    if (lumen_in_block(addr, LUMEN_RSS_BASE, LUMEN_RSS_END)) {
+        return lumen_rss_read(s, addr, val);
+    }
     if (lumen_stat_read(s, addr, 4, &val64)) {
         *val = val64;
         return true;
@@ -333,6 +337,9 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
     }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_write(s, qpi, reg, val);
+    }
+    if (lumen_in_block(addr, LUMEN_RSS_BASE, LUMEN_RSS_END)) {
+        return lumen_rss_write(s, addr, val);
     }
     /* Statistics are read-only. */
     return lumen_in_block(addr, LUMEN_STAT_BASE, LUMEN_STAT(LUMEN_STAT_CNT));

@@ -9,6 +9,7 @@
  *                    reset, the CTRL and INTR register blocks, BAR0 dispatch
  *   lumen-queue.c    queue pairs: TX/RX/CQ rings, DMA, per-queue interrupts
  *   lumen-port.c     MAC/port: link, RX filter, netdev glue, loopback, stats
+ *   lumen-rss.c      receive-side scaling: Toeplitz hash, indirection
  *   lumen-testwin.c  BAR4, the test-only fault window
  *
  * The guest driver is untrusted: every index, size and address it hands
@@ -108,6 +109,11 @@ struct LumenState {
     uint8_t port_addr[ETH_ALEN];
     bool link_up;
 
+    /* RSS */
+    uint32_t rss_ctrl;
+    uint8_t rss_key[LUMEN_RSS_KEY_SIZE];
+    uint8_t rss_indir[LUMEN_RSS_INDIR_SIZE];
+
     /* STAT */
     uint64_t stats[LUMEN_STAT_CNT];
     uint32_t stat_hi_latch[LUMEN_STAT_CNT];
@@ -165,11 +171,17 @@ typedef enum LumenRxResult {
     LUMEN_RX_FAILED,        /* a DMA failed; the queue stopped */
 } LumenRxResult;
 
-unsigned lumen_rx_select_qp(LumenState *s, const uint8_t *buf, size_t size);
+/* What RSS found for a received frame: CQE hash and LUMEN_CQE_HASH* */
+typedef struct LumenRxHash {
+    uint32_t hash;
+    uint32_t flags;
+} LumenRxHash;
+
 bool lumen_rx_qp_enabled(LumenState *s, unsigned qpi);
 bool lumen_rx_qp_has_room(LumenState *s, unsigned qpi);
 LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
-                               const uint8_t *buf, size_t size);
+                               const uint8_t *buf, size_t size,
+                               const LumenRxHash *rh);
 void lumen_irq_batch_end(LumenState *s);
 
 /* lumen-port.c */
@@ -185,6 +197,13 @@ bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
                      uint64_t *val);
 void lumen_stat_add(LumenState *s, enum lumen_stat n, uint64_t delta);
 void lumen_stats_reset(LumenState *s);
+
+/* lumen-rss.c */
+void lumen_rss_reset(LumenState *s);
+bool lumen_rss_read(LumenState *s, hwaddr addr, uint32_t *val);
+bool lumen_rss_write(LumenState *s, hwaddr addr, uint32_t val);
+unsigned lumen_rss_select(LumenState *s, const uint8_t *buf, size_t size,
+                          uint32_t *hash, uint32_t *flags);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);

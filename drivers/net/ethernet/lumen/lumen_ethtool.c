@@ -154,6 +154,89 @@ static int lumen_set_channels(struct net_device *netdev,
 				 ln->rx_ring_size);
 }
 
+static u32 lumen_get_rxfh_key_size(struct net_device *netdev)
+{
+	return LUMEN_RSS_KEY_SIZE;
+}
+
+static u32 lumen_get_rxfh_indir_size(struct net_device *netdev)
+{
+	return LUMEN_RSS_INDIR_SIZE;
+}
+
+static int lumen_get_rxfh(struct net_device *netdev, u32 *indir, u8 *key,
+			  u8 *hfunc)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	if (hfunc)
+		*hfunc = ETH_RSS_HASH_TOP;
+	if (key)
+		memcpy(key, ln->rss_key, sizeof(ln->rss_key));
+	if (indir)
+		memcpy(indir, ln->rss_indir, sizeof(ln->rss_indir));
+	return 0;
+}
+
+/* The core has checked every entry against ETHTOOL_GRXRINGS. */
+static int lumen_set_rxfh(struct net_device *netdev, const u32 *indir,
+			  const u8 *key, const u8 hfunc)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP) {
+		netdev_info(netdev, "RSS hashes with Toeplitz only\n");
+		return -EOPNOTSUPP;
+	}
+	if (key)
+		memcpy(ln->rss_key, key, sizeof(ln->rss_key));
+	if (indir)
+		memcpy(ln->rss_indir, indir, sizeof(ln->rss_indir));
+	if (ln->queues_up)
+		lumen_rss_write(ln);
+	return 0;
+}
+
+/* What the device hashes for each flow type (ethtool -n DEV rx-flow-hash). */
+static int lumen_rss_flow_fields(struct ethtool_rxnfc *cmd)
+{
+	cmd->data = 0;
+	switch (cmd->flow_type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+	case TCP_V6_FLOW:
+	case UDP_V6_FLOW:
+		cmd->data |= RXH_L4_B_0_1 | RXH_L4_B_2_3;
+		fallthrough;
+	case IPV4_FLOW:
+	case IPV6_FLOW:
+	case SCTP_V4_FLOW:
+	case SCTP_V6_FLOW:
+	case AH_ESP_V4_FLOW:
+	case AH_ESP_V6_FLOW:
+		cmd->data |= RXH_IP_SRC | RXH_IP_DST;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int lumen_get_rxnfc(struct net_device *netdev, struct ethtool_rxnfc *cmd,
+			   u32 *rule_locs)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	switch (cmd->cmd) {
+	case ETHTOOL_GRXRINGS:
+		cmd->data = ln->num_qp;
+		return 0;
+	case ETHTOOL_GRXFH:
+		return lumen_rss_flow_fields(cmd);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 static int lumen_get_sset_count(struct net_device *netdev, int sset)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
@@ -228,6 +311,11 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.set_ringparam			= lumen_set_ringparam,
 	.get_channels			= lumen_get_channels,
 	.set_channels			= lumen_set_channels,
+	.get_rxfh_key_size		= lumen_get_rxfh_key_size,
+	.get_rxfh_indir_size		= lumen_get_rxfh_indir_size,
+	.get_rxfh			= lumen_get_rxfh,
+	.set_rxfh			= lumen_set_rxfh,
+	.get_rxnfc			= lumen_get_rxnfc,
 	.get_sset_count			= lumen_get_sset_count,
 	.get_strings			= lumen_get_strings,
 	.get_ethtool_stats		= lumen_get_ethtool_stats,

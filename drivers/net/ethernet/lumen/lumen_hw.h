@@ -170,6 +170,31 @@ enum lumen_qerr {
 	LUMEN_QERR_BAD_CONFIG = 3,	/* size not a power of two in range */
 };
 
+/* RSS: receive-side scaling.  With RSS_CTRL_EN, the device hashes each
+ * received IPv4 or IPv6 frame (after at most one VLAN tag) with the
+ * Toeplitz function and RSS_KEY over the source and destination
+ * addresses and, when its type is enabled and the frame is not a
+ * fragment, the TCP or UDP source and destination ports, in that order.
+ * Entry hash % RSS_INDIR_SIZE of the indirection table names the queue
+ * pair.  Other frames, and every frame without RSS_CTRL_EN, go to the
+ * queue pair of entry 0.
+ */
+#define LUMEN_RSS_CTRL			0x2000	/* RW */
+#define   LUMEN_RSS_CTRL_EN		BIT(0)
+#define   LUMEN_RSS_CTRL_IPV4		BIT(1)	/* hash IPv4 addresses */
+#define   LUMEN_RSS_CTRL_TCP4		BIT(2)	/* and TCP ports */
+#define   LUMEN_RSS_CTRL_UDP4		BIT(3)	/* and UDP ports */
+#define   LUMEN_RSS_CTRL_IPV6		BIT(4)
+#define   LUMEN_RSS_CTRL_TCP6		BIT(5)
+#define   LUMEN_RSS_CTRL_UDP6		BIT(6)
+#define   LUMEN_RSS_CTRL_ALL		GENMASK(6, 0)
+#define LUMEN_RSS_KEY_SIZE		40	/* bytes */
+#define LUMEN_RSS_KEY(n)		(0x2010 + (n) * 4)	/* byte 4n in 7:0 */
+#define LUMEN_RSS_INDIR_SIZE		128
+#define LUMEN_RSS_INDIR(n)		(0x2100 + (n) * 4)	/* queue pair */
+#define   LUMEN_RSS_INDIR_QP		GENMASK(3, 0)
+#define LUMEN_RSS_END			LUMEN_RSS_INDIR(LUMEN_RSS_INDIR_SIZE)
+
 /* STAT: device counters, 64 bits each, cleared by reset.  Read them with
  * one 64-bit access or low half first.
  */
@@ -243,6 +268,7 @@ struct lumen_cqe {
 #define LUMEN_CQE_ERR_LEN		BIT(3)	/* TX: bad length, not sent */
 #define LUMEN_CQE_ERR_DESC		BIT(4)	/* TX: bad chain, not sent */
 #define LUMEN_CQE_DROP_LINK		BIT(5)	/* TX: link down, not sent */
+#define LUMEN_CQE_HASH_L4		BIT(6)	/* RX: the hash covers ports */
 #define LUMEN_CQE_RX			BIT(30)	/* else a TX completion */
 #define LUMEN_CQE_PHASE			BIT(31)
 

@@ -88,6 +88,7 @@ static int lumen_queues_up(struct lumen_net *ln)
 		goto err_free_rings;
 
 	netif_tx_start_all_queues(netdev);
+	lumen_rss_write(ln);
 	lumen_port_enable(ln);
 	ln->queues_up = true;
 	lumen_link_update(ln->ld);
@@ -160,6 +161,7 @@ int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
 	ln->num_qp = num_qp;
 	ln->tx_ring_size = tx_size;
 	ln->rx_ring_size = rx_size;
+	lumen_rss_spread(ln);
 	if (!netif_running(netdev))
 		return 0;
 
@@ -170,6 +172,7 @@ int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
 	ln->num_qp = old_qp;
 	ln->tx_ring_size = old_tx;
 	ln->rx_ring_size = old_rx;
+	lumen_rss_spread(ln);
 	err2 = lumen_queues_up(ln);
 	if (err2)
 		netdev_err(netdev, "cannot restart the queues (%d); set the port down and up\n",
@@ -347,13 +350,15 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	ln->tx_ring_size = LUMEN_DEFAULT_RING;
 	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
+	lumen_rss_init(ln);
 
 	netdev->netdev_ops = &lumen_netdev_ops;
 	lumen_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = LUMEN_MAX_MTU;
-	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM;
+	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			      NETIF_F_RXHASH;
 	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
 	netdev->vlan_features = netdev->features;
 	netdev->priv_flags |= IFF_UNICAST_FLT;

@@ -20,6 +20,8 @@
  * @num_qp: queue pairs in use
  * @tx_ring_size: TX descriptors per ring
  * @rx_ring_size: RX buffers per ring
+ * @rss_key: RSS hash key
+ * @rss_indir: RSS indirection table: a queue pair per entry
  * @link_up: the link state last reported, so that changes log once
  * @queues_up: rings allocated and queue pairs started; false while the
  *	netdev is down, or up after a reconfiguration that could not even
@@ -33,10 +35,17 @@ struct lumen_net {
 	u16 num_qp;
 	u32 tx_ring_size;
 	u32 rx_ring_size;
+	u8 rss_key[LUMEN_RSS_KEY_SIZE];
+	u32 rss_indir[LUMEN_RSS_INDIR_SIZE];
 	bool link_up;
 	bool queues_up;
 	struct delayed_work service_task;
 };
+
+/* lumen_rss.c */
+void lumen_rss_init(struct lumen_net *ln);
+void lumen_rss_spread(struct lumen_net *ln);
+void lumen_rss_write(struct lumen_net *ln);
 
 int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
 		      u32 rx_size);

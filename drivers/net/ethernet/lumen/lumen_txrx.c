@@ -467,6 +467,10 @@ static void lumen_rx_deliver(struct lumen_qp *qp, const struct lumen_cqe *cqe,
 		skb->ip_summed = CHECKSUM_COMPLETE;
 		skb->csum = csum_unfold((__force __sum16)sum);
 	}
+	if ((flags & LUMEN_CQE_HASH) && (netdev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, le32_to_cpu(cqe->hash),
+			     (flags & LUMEN_CQE_HASH_L4) ? PKT_HASH_TYPE_L4 :
+							   PKT_HASH_TYPE_L3);
 	skb_record_rx_queue(skb, qp->idx);
 
 	u64_stats_update_begin(&rx->stats.syncp);
