@@ -217,7 +217,7 @@ static bool lumen_cq_post(LumenState *s, unsigned qpi, uint16_t len,
 /* ---- checksums --------------------------------------------------------- */
 
 /* Ones' complement sum of big-endian 16-bit words, odd byte zero-padded. */
-static uint32_t lumen_csum_add(uint32_t sum, const uint8_t *buf, size_t len)
+uint32_t lumen_csum_add(uint32_t sum, const uint8_t *buf, size_t len)
 {
     size_t i;
 
@@ -230,7 +230,7 @@ static uint32_t lumen_csum_add(uint32_t sum, const uint8_t *buf, size_t len)
     return sum;
 }
 
-static uint16_t lumen_csum_fold(uint32_t sum)
+uint16_t lumen_csum_fold(uint32_t sum)
 {
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
@@ -302,7 +302,8 @@ static uint32_t lumen_tx_check(LumenState *s, const LumenTxFrame *f)
         return LUMEN_CQE_ERR_DESC;
     }
     if (f->flags & LUMEN_TXD_TSO) {
-        return LUMEN_CQE_ERR_DESC;      /* not implemented yet */
+        /* The headers are checked once gathered (lumen_tso_prepare). */
+        return f->total > LUMEN_TSO_MAX_LEN ? LUMEN_CQE_ERR_LEN : 0;
     }
     if (f->total > s->max_frame) {
         return LUMEN_CQE_ERR_LEN;
@@ -354,6 +355,7 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     LumenRing *txq = &qp->ring[LUMEN_RING_TX];
     LumenRing *cq = &qp->ring[LUMEN_RING_CQ];
     LumenTxFrame f;
+    LumenTso tso;
     uint32_t err;
 
     if (!lumen_ring_active(txq) || !lumen_ring_active(cq)) {
@@ -377,6 +379,12 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
         lumen_stat_add(s, LUMEN_STAT_TX_DROP_LINK, 1);
     } else if (!lumen_tx_gather(s, qpi, &f)) {
         return LUMEN_TX_STALLED;
+    } else if (f.flags & LUMEN_TXD_TSO) {
+        err = lumen_tso_prepare(s, s->tx_frame, f.total, f.csum_start,
+                                f.csum_off, &tso);
+        if (err) {
+            lumen_stat_add(s, LUMEN_STAT_TX_ERR_DESC, 1);
+        }
     } else if (f.flags & LUMEN_TXD_CSUM) {
         lumen_tx_insert_csum(s->tx_frame, &f);
     }
@@ -387,7 +395,12 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     if (!lumen_cq_post(s, qpi, MIN(f.total, UINT16_MAX), f.last, 0, 0, err)) {
         return LUMEN_TX_STALLED;
     }
-    if (!err) {
+    if (err) {
+        return LUMEN_TX_CONSUMED;
+    }
+    if (f.flags & LUMEN_TXD_TSO) {
+        lumen_tso_send(s, s->tx_frame, f.total, &tso);
+    } else {
         lumen_port_transmit(s, s->tx_frame, f.total);
     }
     return LUMEN_TX_CONSUMED;

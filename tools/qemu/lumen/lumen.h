@@ -10,6 +10,7 @@
  *   lumen-queue.c    queue pairs: TX/RX/CQ rings, DMA, per-queue interrupts
  *   lumen-port.c     MAC/port: link, RX filter, netdev glue, loopback, stats
  *   lumen-rss.c      receive-side scaling: Toeplitz hash, indirection
+ *   lumen-tso.c      TCP segmentation offload
  *   lumen-testwin.c  BAR4, the test-only fault window
  *
  * The guest driver is untrusted: every index, size and address it hands
@@ -126,8 +127,10 @@ struct LumenState {
 
     LumenQueuePair qp[LUMEN_MAX_QP];
 
-    /* TX frame assembly buffer (room for the padding too) */
-    uint8_t tx_frame[LUMEN_MAX_FRAME];
+    /* TX frame assembly buffer, up to a TSO frame (room for padding) */
+    uint8_t tx_frame[LUMEN_TSO_MAX_LEN + LUMEN_MIN_FRAME];
+    /* One TSO segment being sent */
+    uint8_t tso_seg[LUMEN_MAX_FRAME];
 };
 
 /* Device-wide state checks */
@@ -183,6 +186,8 @@ LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
                                const uint8_t *buf, size_t size,
                                const LumenRxHash *rh);
 void lumen_irq_batch_end(LumenState *s);
+uint32_t lumen_csum_add(uint32_t sum, const uint8_t *buf, size_t len);
+uint16_t lumen_csum_fold(uint32_t sum);
 
 /* lumen-port.c */
 bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val);
@@ -197,6 +202,21 @@ bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
                      uint64_t *val);
 void lumen_stat_add(LumenState *s, enum lumen_stat n, uint64_t delta);
 void lumen_stats_reset(LumenState *s);
+
+/* Where a TSO frame's headers are, once lumen_tso_prepare() found them. */
+typedef struct LumenTso {
+    size_t l3;              /* IP header */
+    size_t l4;              /* TCP header */
+    size_t hdr;             /* payload: all headers end here */
+    uint16_t mss;
+    bool v6;
+} LumenTso;
+
+/* lumen-tso.c */
+uint32_t lumen_tso_prepare(LumenState *s, const uint8_t *frame, size_t total,
+                           uint16_t csum_start, uint16_t mss, LumenTso *t);
+void lumen_tso_send(LumenState *s, const uint8_t *frame, size_t total,
+                    const LumenTso *t);
 
 /* lumen-rss.c */
 void lumen_rss_reset(LumenState *s);

@@ -39,6 +39,8 @@
 #define LUMEN_MAX_FRAME			9632	/* 9600 MTU + 14 + 18 spare */
 #define LUMEN_RX_BUF_MIN		256
 #define LUMEN_TX_DESC_MAX_LEN		0xffff
+#define LUMEN_TSO_MAX_LEN		0xffff	/* a TSO frame, headers included */
+#define LUMEN_TSO_MIN_MSS		64
 
 /* Register blocks in BAR0.  Every register is 32 bits wide, little endian,
  * and naturally aligned; statistics counters are 64 bits and may be read
@@ -233,7 +235,17 @@ struct lumen_tx_desc {
 
 #define LUMEN_TXD_EOP			BIT(0)	/* last buffer of the frame */
 #define LUMEN_TXD_CSUM			BIT(1)	/* fill in the L4 checksum */
-#define LUMEN_TXD_TSO			BIT(2)	/* datapath issue */
+/* TSO: the frame is one TCP/IPv4 or TCP/IPv6 frame (one VLAN tag at most,
+ * no IPv6 extension headers) of up to LUMEN_TSO_MAX_LEN bytes, csum_start
+ * at its TCP header and csum_off_mss the segment payload size (at least
+ * LUMEN_TSO_MIN_MSS, headers + MSS within PORT_MAX_FRAME).  The device
+ * sends it as segments with the frame's headers, fixing up IP length,
+ * IPv4 id (+1 a segment) and header checksum, TCP sequence number, CWR
+ * (first segment only), FIN and PSH (last only) and the TCP checksum,
+ * which it computes whole.  Anything else completes with ERR_DESC, or
+ * ERR_LEN when a segment would not fit PORT_MAX_FRAME, and is not sent.
+ */
+#define LUMEN_TXD_TSO			BIT(2)
 
 /* RX buffer descriptor: one empty buffer posted to the device. */
 struct lumen_rx_desc {

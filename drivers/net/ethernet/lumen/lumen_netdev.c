@@ -8,12 +8,6 @@
 
 #include "lumen_netdev.h"
 
-/* Longest frame the port takes for an MTU: room for one VLAN tag. */
-static u32 lumen_max_frame(unsigned int mtu)
-{
-	return mtu + VLAN_ETH_HLEN;
-}
-
 static void lumen_port_addr_write(struct lumen_dev *ld, const u8 *addr)
 {
 	lumen_wr32(ld, LUMEN_PORT_ADDR_LO, addr[0] | addr[1] << 8 |
@@ -241,6 +235,7 @@ static const struct net_device_ops lumen_netdev_ops = {
 	.ndo_open		= lumen_open,
 	.ndo_stop		= lumen_stop,
 	.ndo_start_xmit		= lumen_xmit,
+	.ndo_features_check	= lumen_features_check,
 	.ndo_set_rx_mode	= lumen_set_rx_mode,
 	.ndo_set_mac_address	= lumen_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -357,8 +352,9 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	netdev->watchdog_timeo = 5 * HZ;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = LUMEN_MAX_MTU;
+	netif_set_tso_max_size(netdev, LUMEN_TSO_MAX_LEN);
 	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
-			      NETIF_F_RXHASH;
+			      NETIF_F_RXHASH | NETIF_F_TSO | NETIF_F_TSO6;
 	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
 	netdev->vlan_features = netdev->features;
 	netdev->priv_flags |= IFF_UNICAST_FLT;

@@ -4,12 +4,19 @@
 #ifndef _LUMEN_NETDEV_H_
 #define _LUMEN_NETDEV_H_
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 
 #include "lumen.h"
 #include "lumen_txrx.h"
 
 #define LUMEN_MAX_MTU		9600
+
+/* Longest frame the port takes for an MTU: room for one VLAN tag. */
+static inline u32 lumen_max_frame(unsigned int mtu)
+{
+	return mtu + VLAN_ETH_HLEN;
+}
 
 /**
  * struct lumen_net - a lumen port's netdev private data

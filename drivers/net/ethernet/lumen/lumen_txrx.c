@@ -5,7 +5,9 @@
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/page_pool.h>
 
@@ -127,7 +129,12 @@ static int lumen_tx_map(struct lumen_tx_ring *tx, struct device *dev,
 		return -EINVAL;
 
 	first = &tx->desc[tx->tail];
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+	if (skb_is_gso(skb)) {
+		/* lumen_features_check() let only what the device cuts through */
+		first->flags = cpu_to_le16(LUMEN_TXD_TSO);
+		first->csum_start = cpu_to_le16(skb_transport_offset(skb));
+		first->csum_off_mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		first->flags = cpu_to_le16(LUMEN_TXD_CSUM);
 		first->csum_start = cpu_to_le16(skb_checksum_start_offset(skb));
 		first->csum_off_mss = cpu_to_le16(skb->csum_offset);
@@ -156,6 +163,37 @@ static void lumen_tx_maybe_stop(struct lumen_tx_ring *tx)
 	smp_mb();
 	if (lumen_tx_space(tx) >= LUMEN_TX_DESC_NEEDED)
 		netif_tx_start_queue(tx->txq);
+}
+
+/**
+ * lumen_features_check - ndo_features_check: what the device can offload
+ * @skb: a frame about to be sent
+ * @netdev: the lumen netdev
+ * @features: what the stack would use
+ *
+ * The device segments plain TCP over IPv4 or IPv6 (see LUMEN_TXD_TSO);
+ * the stack segments anything else.
+ *
+ * Return: @features, without GSO for a frame the device cannot cut.
+ */
+netdev_features_t lumen_features_check(struct sk_buff *skb,
+				       struct net_device *netdev,
+				       netdev_features_t features)
+{
+	unsigned int l4 = skb_transport_offset(skb);
+
+	features = vlan_features_check(skb, features);
+	if (!skb_is_gso(skb))
+		return features;
+	if (skb->encapsulation ||
+	    !(skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) ||
+	    skb_shinfo(skb)->gso_size < LUMEN_TSO_MIN_MSS ||
+	    (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6 &&
+	     l4 != skb_network_offset(skb) + sizeof(struct ipv6hdr)) ||
+	    l4 + tcp_hdrlen(skb) + skb_shinfo(skb)->gso_size >
+	    lumen_max_frame(netdev->mtu))
+		features &= ~NETIF_F_GSO_MASK;
+	return features;
 }
 
 /**

@@ -175,6 +175,9 @@ int lumen_qps_start(struct lumen_net *ln);
 void lumen_qps_stop(struct lumen_net *ln);
 void lumen_qps_check_progress(struct lumen_net *ln);
 netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev);
+netdev_features_t lumen_features_check(struct sk_buff *skb,
+				       struct net_device *netdev,
+				       netdev_features_t features);
 void lumen_ring_stats_read(const struct lumen_ring_stats *s,
 			   struct lumen_ring_stats *out);
 

@@ -153,8 +153,12 @@ every_failure()
 		fi
 	done
 	log "$1 reaches $total fault points; $injected failures injected, all clean"
-	# and it still works
-	failnth 1000000 "$@" && [ "$err" = 0 ]
+	# and it still works; a change is taken back, so that the next
+	# operation starts from the configuration it expects
+	failnth 1000000 "$@" && [ "$err" = 0 ] || return 1
+	case $1 in
+	rings | channels)	undo "$@" ;;
+	esac
 }
 
 if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d $DBG/failslab ] ||
