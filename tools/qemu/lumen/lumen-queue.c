@@ -141,21 +141,60 @@ static void lumen_qp_irq_fire(LumenState *s, unsigned qpi)
     lumen_msix_notify(s, qp->irq_vec);
 }
 
-static void lumen_qp_irq_ctrl_write(LumenState *s, unsigned qpi, uint32_t val)
+/* CQEs the driver has not returned yet. */
+static uint32_t lumen_cq_pending(const LumenRing *cq)
+{
+    return (cq->tail - cq->head) & lumen_ring_mask(cq);
+}
+
+/*
+ * Interrupt moderation (QP_IRQ_MOD): an armed queue pair with entries
+ * waiting fires at once when USECS is 0 or FRAMES entries are waiting,
+ * and otherwise USECS after it first found entries waiting.
+ */
+static void lumen_qp_irq_moderate(LumenState *s, unsigned qpi)
 {
     LumenQueuePair *qp = &s->qp[qpi];
-    LumenRing *cq = &qp->ring[LUMEN_RING_CQ];
+    uint32_t usecs = LUMEN_FIELD_GET(LUMEN_QP_IRQ_MOD_USECS, qp->irq_mod);
+    uint32_t frames = LUMEN_FIELD_GET(LUMEN_QP_IRQ_MOD_FRAMES, qp->irq_mod);
+    QEMUTimer *timer = s->irq_timer[qpi].timer;
 
-    if (!(val & LUMEN_QP_IRQ_ARM)) {
-        qp->irq_armed = false;
-    } else if (cq->tail != cq->head) {
-        lumen_qp_irq_fire(s, qpi);      /* entries already waiting */
-    } else {
-        qp->irq_armed = true;
+    if (!qp->irq_armed || !lumen_cq_pending(&qp->ring[LUMEN_RING_CQ])) {
+        return;
+    }
+    if (!usecs ||
+        (frames && lumen_cq_pending(&qp->ring[LUMEN_RING_CQ]) >= frames)) {
+        timer_del(timer);
+        lumen_qp_irq_fire(s, qpi);
+    } else if (!timer_pending(timer)) {
+        timer_mod(timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  (int64_t)usecs * SCALE_US);
     }
 }
 
-/* End of a batch of CQEs (an RX frame, a TX run): fire armed queues. */
+static void lumen_qp_irq_timer(void *opaque)
+{
+    LumenIrqTimer *t = opaque;
+    LumenQueuePair *qp = &t->s->qp[t->qpi];
+
+    if (qp->irq_armed && lumen_cq_pending(&qp->ring[LUMEN_RING_CQ])) {
+        lumen_qp_irq_fire(t->s, t->qpi);
+    }
+}
+
+static void lumen_qp_irq_ctrl_write(LumenState *s, unsigned qpi, uint32_t val)
+{
+    LumenQueuePair *qp = &s->qp[qpi];
+
+    qp->irq_armed = val & LUMEN_QP_IRQ_ARM;
+    if (!qp->irq_armed) {
+        timer_del(s->irq_timer[qpi].timer);
+        return;
+    }
+    lumen_qp_irq_moderate(s, qpi);      /* entries may already wait */
+}
+
+/* End of a batch of CQEs (an RX frame, a TX run): armed queues fire. */
 void lumen_irq_batch_end(LumenState *s)
 {
     unsigned qpi;
@@ -165,10 +204,31 @@ void lumen_irq_batch_end(LumenState *s)
 
         if (qp->cqe_batch) {
             qp->cqe_batch = false;
-            if (qp->irq_armed) {
-                lumen_qp_irq_fire(s, qpi);
-            }
+            lumen_qp_irq_moderate(s, qpi);
         }
+    }
+}
+
+void lumen_irq_timers_init(LumenState *s)
+{
+    unsigned qpi;
+
+    for (qpi = 0; qpi < LUMEN_MAX_QP; qpi++) {
+        s->irq_timer[qpi].s = s;
+        s->irq_timer[qpi].qpi = qpi;
+        s->irq_timer[qpi].timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                               lumen_qp_irq_timer,
+                                               &s->irq_timer[qpi]);
+    }
+}
+
+void lumen_irq_timers_free(LumenState *s)
+{
+    unsigned qpi;
+
+    for (qpi = 0; qpi < LUMEN_MAX_QP; qpi++) {
+        timer_free(s->irq_timer[qpi].timer);
+        s->irq_timer[qpi].timer = NULL;
     }
 }
 
@@ -737,7 +797,7 @@ bool lumen_qp_write(LumenState *s, unsigned qpi, hwaddr reg, uint32_t val)
         lumen_qp_irq_ctrl_write(s, qpi, val);
         break;
     case LUMEN_QP_IRQ_MOD:
-        qp->irq_mod = val;              /* stored, not used yet */
+        qp->irq_mod = val;              /* applies from the next arming */
         break;
     case LUMEN_QP_ERR:
         break;                          /* read-only */
@@ -754,6 +814,9 @@ void lumen_queues_reset(LumenState *s)
     for (qpi = 0; qpi < LUMEN_MAX_QP; qpi++) {
         LumenQueuePair *qp = &s->qp[qpi];
 
+        if (s->irq_timer[qpi].timer) {
+            timer_del(s->irq_timer[qpi].timer);
+        }
         memset(qp, 0, sizeof(*qp));
         qp->cq_phase = true;
         qp->irq_vec = 1 + qpi;

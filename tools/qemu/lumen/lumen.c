@@ -519,6 +519,7 @@ static void lumen_realize(PCIDevice *pdev, Error **errp)
     }
 
     s->reset_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, lumen_reset_done, s);
+    lumen_irq_timers_init(s);
     s->tx_bh = qemu_bh_new_guarded(lumen_tx_bh, s,
                                    &DEVICE(pdev)->mem_reentrancy_guard);
     lumen_port_realize(s);
@@ -538,6 +539,7 @@ static void lumen_exit(PCIDevice *pdev)
     s->tx_bh = NULL;
     timer_free(s->reset_timer);
     s->reset_timer = NULL;
+    lumen_irq_timers_free(s);
     pcie_aer_exit(pdev);
     pcie_cap_exit(pdev);
     lumen_cleanup_msix(s);

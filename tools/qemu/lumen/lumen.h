@@ -76,6 +76,13 @@ typedef struct LumenQueuePair {
     uint32_t err;           /* QP_ERR, enum lumen_qerr */
 } LumenQueuePair;
 
+/* A queue pair's moderation timer, and whose it is. */
+typedef struct LumenIrqTimer {
+    LumenState *s;
+    unsigned qpi;
+    QEMUTimer *timer;
+} LumenIrqTimer;
+
 struct LumenState {
     PCIDevice parent_obj;
 
@@ -126,6 +133,7 @@ struct LumenState {
     uint32_t test_corrupt;
 
     LumenQueuePair qp[LUMEN_MAX_QP];
+    LumenIrqTimer irq_timer[LUMEN_MAX_QP];
 
     /* TX frame assembly buffer, up to a TSO frame (room for padding) */
     uint8_t tx_frame[LUMEN_TSO_MAX_LEN + LUMEN_MIN_FRAME];
@@ -186,6 +194,8 @@ LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
                                const uint8_t *buf, size_t size,
                                const LumenRxHash *rh);
 void lumen_irq_batch_end(LumenState *s);
+void lumen_irq_timers_init(LumenState *s);
+void lumen_irq_timers_free(LumenState *s);
 uint32_t lumen_csum_add(uint32_t sum, const uint8_t *buf, size_t len);
 uint16_t lumen_csum_fold(uint32_t sum);
 

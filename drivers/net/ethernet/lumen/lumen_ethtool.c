@@ -133,6 +133,40 @@ static void lumen_get_channels(struct net_device *netdev,
 	ch->other_count = 1;
 }
 
+static int lumen_get_coalesce(struct net_device *netdev,
+			      struct ethtool_coalesce *ec,
+			      struct kernel_ethtool_coalesce *kec,
+			      struct netlink_ext_ack *extack)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = ln->rx_usecs;
+	ec->rx_max_coalesced_frames = ln->rx_frames;
+	ec->use_adaptive_rx_coalesce = ln->adaptive_rx;
+	return 0;
+}
+
+/* One completion queue serves TX and RX, hence rx-* only. */
+static int lumen_set_coalesce(struct net_device *netdev,
+			      struct ethtool_coalesce *ec,
+			      struct kernel_ethtool_coalesce *kec,
+			      struct netlink_ext_ack *extack)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	if (ec->rx_coalesce_usecs > U16_MAX ||
+	    ec->rx_max_coalesced_frames > U16_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "rx-usecs and rx-frames go up to 65535");
+		return -ERANGE;
+	}
+	ln->rx_usecs = ec->rx_coalesce_usecs;
+	ln->rx_frames = ec->rx_max_coalesced_frames;
+	WRITE_ONCE(ln->adaptive_rx, !!ec->use_adaptive_rx_coalesce);
+	if (ln->queues_up)
+		lumen_qps_moderate(ln);
+	return 0;
+}
+
 static int lumen_set_channels(struct net_device *netdev,
 			      struct ethtool_channels *ch)
 {
@@ -304,9 +338,14 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 
 static const struct ethtool_ops lumen_ethtool_ops = {
 	.cap_link_lanes_supported	= true,
+	.supported_coalesce_params	= ETHTOOL_COALESCE_RX_USECS |
+					  ETHTOOL_COALESCE_RX_MAX_FRAMES |
+					  ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo			= lumen_get_drvinfo,
 	.get_link			= ethtool_op_get_link,
 	.get_link_ksettings		= lumen_get_link_ksettings,
+	.get_coalesce			= lumen_get_coalesce,
+	.set_coalesce			= lumen_set_coalesce,
 	.get_ringparam			= lumen_get_ringparam,
 	.set_ringparam			= lumen_set_ringparam,
 	.get_channels			= lumen_get_channels,

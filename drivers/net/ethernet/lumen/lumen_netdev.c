@@ -345,6 +345,7 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	ln->tx_ring_size = LUMEN_DEFAULT_RING;
 	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
+	ln->adaptive_rx = true;
 	lumen_rss_init(ln);
 
 	netdev->netdev_ops = &lumen_netdev_ops;

@@ -27,6 +27,9 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @num_qp: queue pairs in use
  * @tx_ring_size: TX descriptors per ring
  * @rx_ring_size: RX buffers per ring
+ * @rx_usecs: interrupt moderation: microseconds from the first entry
+ * @rx_frames: interrupt moderation: entries that fire at once
+ * @adaptive_rx: moderation chosen by DIM instead of the two above
  * @rss_key: RSS hash key
  * @rss_indir: RSS indirection table: a queue pair per entry
  * @link_up: the link state last reported, so that changes log once
@@ -42,6 +45,9 @@ struct lumen_net {
 	u16 num_qp;
 	u32 tx_ring_size;
 	u32 rx_ring_size;
+	u16 rx_usecs;
+	u16 rx_frames;
+	bool adaptive_rx;
 	u8 rss_key[LUMEN_RSS_KEY_SIZE];
 	u32 rss_indir[LUMEN_RSS_INDIR_SIZE];
 	bool link_up;

@@ -583,6 +583,70 @@ static void lumen_rx_drain(struct lumen_rx_ring *rx)
 
 /* ---- NAPI ---- */
 
+/* Feed DIM what this queue pair moved since the interrupt count began. */
+static void lumen_dim_sample(struct lumen_qp *qp)
+{
+	struct dim_sample sample = {};
+
+	dim_update_sample(qp->irq_events, qp->rx.stats.packets + qp->tx.stats.packets,
+			  qp->rx.stats.bytes + qp->tx.stats.bytes, &sample);
+	net_dim(&qp->dim, sample);
+}
+
+static void lumen_irq_mod_write(struct lumen_qp *qp, u16 usecs, u16 frames)
+{
+	writel(FIELD_PREP(LUMEN_QP_IRQ_MOD_USECS, usecs) |
+	       FIELD_PREP(LUMEN_QP_IRQ_MOD_FRAMES, frames),
+	       lumen_qp_reg(qp->ln, qp->idx, LUMEN_QP_IRQ_MOD));
+}
+
+/* DIM picked a profile: apply it from the next arming. */
+static void lumen_dim_work(struct work_struct *work)
+{
+	struct dim *dim = container_of(work, struct dim, work);
+	struct lumen_qp *qp = container_of(dim, struct lumen_qp, dim);
+	struct dim_cq_moder moder;
+
+	moder = net_dim_get_rx_moderation(dim->mode, dim->profile_ix);
+	lumen_irq_mod_write(qp, moder.usec, moder.pkts);
+	dim->state = DIM_START_MEASURE;
+}
+
+/* The moderation of a queue pair being started: DIM's or the user's. */
+static void lumen_qp_moderate(struct lumen_qp *qp)
+{
+	struct lumen_net *ln = qp->ln;
+	struct dim_cq_moder moder;
+
+	if (ln->adaptive_rx) {
+		moder = net_dim_get_def_rx_moderation(qp->dim.mode);
+		lumen_irq_mod_write(qp, moder.usec, moder.pkts);
+	} else {
+		lumen_irq_mod_write(qp, ln->rx_usecs, ln->rx_frames);
+	}
+}
+
+/**
+ * lumen_qps_moderate - apply new coalescing settings to running queues
+ * @ln: the netdev's private data, queues up
+ *
+ * Called under RTNL after ethtool -C changed them.
+ */
+void lumen_qps_moderate(struct lumen_net *ln)
+{
+	unsigned int i;
+
+	for (i = 0; i < ln->num_qp; i++) {
+		struct lumen_qp *qp = ln->qp[i];
+
+		/* a DIM decision still pending must not undo this one */
+		napi_disable(&qp->napi);
+		cancel_work_sync(&qp->dim.work);
+		lumen_qp_moderate(qp);
+		napi_enable(&qp->napi);
+	}
+}
+
 static int lumen_poll(struct napi_struct *napi, int budget)
 {
 	struct lumen_qp *qp = container_of(napi, struct lumen_qp, napi);
@@ -627,8 +691,11 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 
 	if (rx_done >= budget)
 		return budget;
-	if (napi_complete_done(napi, rx_done))
+	if (napi_complete_done(napi, rx_done)) {
+		if (READ_ONCE(qp->ln->adaptive_rx))
+			lumen_dim_sample(qp);
 		writel(LUMEN_QP_IRQ_ARM, qp->irq_ctrl);
+	}
 	return rx_done;
 }
 
@@ -636,6 +703,7 @@ static irqreturn_t lumen_qp_irq(int irq, void *data)
 {
 	struct lumen_qp *qp = data;
 
+	qp->irq_events++;
 	napi_schedule_irqoff(&qp->napi);
 	return IRQ_HANDLED;
 }
@@ -665,6 +733,8 @@ int lumen_qps_alloc(struct lumen_net *ln)
 		u64_stats_init(&qp->rx.stats.syncp);
 		u64_stats_init(&qp->cq.stats.syncp);
 		netif_napi_add(ln->netdev, &qp->napi, lumen_poll);
+		INIT_WORK(&qp->dim.work, lumen_dim_work);
+		qp->dim.mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
 		ln->qp[i] = qp;
 	}
 	return 0;
@@ -881,6 +951,7 @@ static int lumen_qp_start(struct lumen_qp *qp)
 			    qp->tx.size_mask + 1);
 	lumen_wr32(ld, LUMEN_QP(i, LUMEN_TXQ_CTRL), LUMEN_Q_CTRL_EN);
 
+	lumen_qp_moderate(qp);
 	napi_enable(&qp->napi);
 	writel(LUMEN_QP_IRQ_ARM, qp->irq_ctrl);
 	return 0;
@@ -889,6 +960,7 @@ static int lumen_qp_start(struct lumen_qp *qp)
 /* Stop the device's engines and drop what they held; NAPI is disabled. */
 static void lumen_qp_teardown(struct lumen_qp *qp)
 {
+	cancel_work_sync(&qp->dim.work);
 	lumen_qp_hw_stop(qp);
 	free_irq(qp->irq, qp);
 	lumen_tx_drain(qp);

@@ -4,6 +4,7 @@
 #ifndef _LUMEN_TXRX_H_
 #define _LUMEN_TXRX_H_
 
+#include <linux/dim.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/u64_stats_sync.h>
@@ -146,6 +147,8 @@ struct lumen_cq {
 /**
  * struct lumen_qp - a queue pair: TX ring, RX ring, their CQ, one vector
  * @napi: NAPI context polling @cq
+ * @dim: adaptive interrupt moderation state
+ * @irq_events: interrupts taken, for @dim
  * @ln: the netdev's private data
  * @cq: completion queue
  * @tx: TX ring
@@ -157,6 +160,8 @@ struct lumen_cq {
  */
 struct lumen_qp {
 	struct napi_struct napi;
+	struct dim dim;
+	u16 irq_events;
 	struct lumen_net *ln;
 	struct lumen_cq cq;
 	struct lumen_tx_ring tx;
@@ -174,6 +179,7 @@ void lumen_rings_free(struct lumen_net *ln);
 int lumen_qps_start(struct lumen_net *ln);
 void lumen_qps_stop(struct lumen_net *ln);
 void lumen_qps_check_progress(struct lumen_net *ln);
+void lumen_qps_moderate(struct lumen_net *ln);
 netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t lumen_features_check(struct sk_buff *skb,
 				       struct net_device *netdev,
