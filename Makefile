@@ -16,6 +16,9 @@
 #                   kmemleak, DMA-API debug, fault injection), built from
 #                   Debian's linux-source on first use (tools/kernel/)
 #   LUMEN_KERNEL=debug make run|shell|check   the same for any target
+#   make bench      TCP, UDP 64 B, latency and CPU per frame over lumen,
+#                   virtio-net and e1000e pairs, with ratios (tools/bench/);
+#                   BENCH_SECS=N seconds a workload (default 8)
 #   make lint       checkpatch, sparse/W=1, selftests with -Werror
 #   make clean
 #
@@ -30,7 +33,7 @@ ifndef LUMEN_KVER
 export LUMEN_KVER := $(shell bash -c '. tools/lib/common.sh && lumen_guest_kver')
 endif
 
-.PHONY: all deps qemu module selftests initramfs run shell check check-debug lint clean
+.PHONY: all deps qemu module selftests initramfs run shell check check-debug bench lint clean
 
 all: qemu module selftests initramfs
 
@@ -61,6 +64,9 @@ check: all
 
 check-debug:
 	@$(MAKE) --no-print-directory check LUMEN_KERNEL=debug
+
+bench: all
+	@tools/bench/bench.sh $(BENCH_SECS)
 
 lint: deps
 	@$(VM)/lint.sh

@@ -59,6 +59,35 @@ bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
     return true;
 }
 
+/* The size bucket of a frame of @len bytes without FCS, from @first. */
+static void lumen_stat_count_size(LumenState *s, size_t len,
+                                  enum lumen_stat first)
+{
+    static const size_t top[] = { 64, 127, 255, 511, 1023, 1518 };
+    size_t wire = len + 4;
+    unsigned i;
+
+    for (i = 0; i < ARRAY_SIZE(top) && wire > top[i]; i++) {
+        continue;
+    }
+    lumen_stat_add(s, first + i, 1);
+}
+
+/* MAC control frames, counted by kind; true for one. */
+static bool lumen_stat_count_ctrl(LumenState *s, const uint8_t *frame,
+                                  size_t len, enum lumen_stat ctrl,
+                                  enum lumen_stat pause)
+{
+    if (len < ETH_HLEN + 2 || lduw_be_p(frame + 12) != LUMEN_ETH_P_MAC_CTRL) {
+        return false;
+    }
+    lumen_stat_add(s, ctrl, 1);
+    if (lduw_be_p(frame + ETH_HLEN) == LUMEN_MAC_CTRL_PAUSE) {
+        lumen_stat_add(s, pause, 1);
+    }
+    return true;
+}
+
 static void lumen_stat_count_dst(LumenState *s, const uint8_t *dst,
                                  enum lumen_stat mcast, enum lumen_stat bcast)
 {
@@ -253,7 +282,15 @@ static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
         return size;
     }
     if (size < ETH_HLEN || size > s->max_frame) {
+        lumen_stat_add(s, size < ETH_HLEN ? LUMEN_STAT_RX_UNDERSIZE :
+                                            LUMEN_STAT_RX_OVERSIZE, 1);
         lumen_port_rx_drop(s, LUMEN_STAT_RX_ERR_LEN, size, "bad length");
+        return size;
+    }
+    if (lumen_stat_count_ctrl(s, buf, size, LUMEN_STAT_RX_MAC_CTRL,
+                              LUMEN_STAT_RX_PAUSE)) {
+        /* The MAC acts on control frames; they never reach a queue. */
+        trace_lumen_rx_drop(size, "MAC control frame");
         return size;
     }
     if (!lumen_port_accepts(s, buf)) {
@@ -266,6 +303,7 @@ static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
         lumen_stat_add(s, LUMEN_STAT_RX_FRAMES, 1);
         lumen_stat_add(s, LUMEN_STAT_RX_BYTES, size);
         lumen_stat_count_dst(s, buf, LUMEN_STAT_RX_MCAST, LUMEN_STAT_RX_BCAST);
+        lumen_stat_count_size(s, size, LUMEN_STAT_RX_64);
         lumen_irq_batch_end(s);
         return size;
     case LUMEN_RX_WAIT:
@@ -333,6 +371,9 @@ void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len)
     lumen_stat_add(s, LUMEN_STAT_TX_FRAMES, 1);
     lumen_stat_add(s, LUMEN_STAT_TX_BYTES, len);
     lumen_stat_count_dst(s, frame, LUMEN_STAT_TX_MCAST, LUMEN_STAT_TX_BCAST);
+    lumen_stat_count_size(s, len, LUMEN_STAT_TX_64);
+    lumen_stat_count_ctrl(s, frame, len, LUMEN_STAT_TX_MAC_CTRL,
+                          LUMEN_STAT_TX_PAUSE);
 
     if (s->port_ctrl & LUMEN_PORT_CTRL_LOOPBACK) {
         lumen_port_rx_frame(s, frame, len, false);

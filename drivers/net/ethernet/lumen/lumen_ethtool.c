@@ -271,6 +271,87 @@ static int lumen_get_rxnfc(struct net_device *netdev, struct ethtool_rxnfc *cmd,
 	}
 }
 
+/* The IEEE 802.3 and RMON groups (ethtool -S DEV --groups ...), from the
+ * device's counters.  Frames that never reach the fiber or a queue (bad
+ * descriptors, filtered) are not "OK" frames and are left out.
+ */
+static void lumen_get_eth_mac_stats(struct net_device *netdev,
+				    struct ethtool_eth_mac_stats *mac)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+
+	mac->FramesTransmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_FRAMES);
+	mac->OctetsTransmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_BYTES);
+	mac->MulticastFramesXmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_MCAST);
+	mac->BroadcastFramesXmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_BCAST);
+	mac->FramesReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_FRAMES);
+	mac->OctetsReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_BYTES);
+	mac->MulticastFramesReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_MCAST);
+	mac->BroadcastFramesReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_BCAST);
+	mac->FramesLostDueToIntMACRcvError =
+		lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_NOBUF);
+	mac->FrameTooLongErrors = lumen_rd_stat(ld, LUMEN_STAT_RX_OVERSIZE);
+}
+
+static void lumen_get_eth_ctrl_stats(struct net_device *netdev,
+				     struct ethtool_eth_ctrl_stats *ctrl)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	ctrl->MACControlFramesTransmitted =
+		lumen_rd_stat(ln->ld, LUMEN_STAT_TX_MAC_CTRL);
+	ctrl->MACControlFramesReceived =
+		lumen_rd_stat(ln->ld, LUMEN_STAT_RX_MAC_CTRL);
+}
+
+static void lumen_get_pause_stats(struct net_device *netdev,
+				  struct ethtool_pause_stats *pause)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	pause->tx_pause_frames = lumen_rd_stat(ln->ld, LUMEN_STAT_TX_PAUSE);
+	pause->rx_pause_frames = lumen_rd_stat(ln->ld, LUMEN_STAT_RX_PAUSE);
+}
+
+/* The device counts PAUSE frames but neither sends nor obeys them. */
+static void lumen_get_pauseparam(struct net_device *netdev,
+				 struct ethtool_pauseparam *pause)
+{
+	pause->autoneg = 0;
+	pause->rx_pause = 0;
+	pause->tx_pause = 0;
+}
+
+/* Bucket bounds with the FCS, as the device counts (LUMEN_STAT_RX_64...). */
+static const struct ethtool_rmon_hist_range lumen_rmon_ranges[] = {
+	{    0,   64 },
+	{   65,  127 },
+	{  128,  255 },
+	{  256,  511 },
+	{  512, 1023 },
+	{ 1024, 1518 },
+	{ 1519, LUMEN_MAX_FRAME + 4 },
+	{}
+};
+
+static void lumen_get_rmon_stats(struct net_device *netdev,
+				 struct ethtool_rmon_stats *rmon,
+				 const struct ethtool_rmon_hist_range **ranges)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+	unsigned int i;
+
+	rmon->undersize_pkts = lumen_rd_stat(ld, LUMEN_STAT_RX_UNDERSIZE);
+	rmon->oversize_pkts = lumen_rd_stat(ld, LUMEN_STAT_RX_OVERSIZE);
+	for (i = 0; i < ARRAY_SIZE(lumen_rmon_ranges) - 1; i++) {
+		rmon->hist[i] = lumen_rd_stat(ld, LUMEN_STAT_RX_64 + i);
+		rmon->hist_tx[i] = lumen_rd_stat(ld, LUMEN_STAT_TX_64 + i);
+	}
+	*ranges = lumen_rmon_ranges;
+}
+
 static int lumen_get_sset_count(struct net_device *netdev, int sset)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
@@ -358,6 +439,11 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.get_sset_count			= lumen_get_sset_count,
 	.get_strings			= lumen_get_strings,
 	.get_ethtool_stats		= lumen_get_ethtool_stats,
+	.get_eth_mac_stats		= lumen_get_eth_mac_stats,
+	.get_eth_ctrl_stats		= lumen_get_eth_ctrl_stats,
+	.get_rmon_stats			= lumen_get_rmon_stats,
+	.get_pause_stats		= lumen_get_pause_stats,
+	.get_pauseparam			= lumen_get_pauseparam,
 };
 
 /**

@@ -216,8 +216,32 @@ enum lumen_stat {
 	LUMEN_STAT_RX_BCAST,
 	LUMEN_STAT_TX_MCAST,
 	LUMEN_STAT_TX_BCAST,
+	LUMEN_STAT_RX_UNDERSIZE,	/* shorter than 14 bytes (of ERR_LEN) */
+	LUMEN_STAT_RX_OVERSIZE,		/* longer than MAX_FRAME (of ERR_LEN) */
+	LUMEN_STAT_RX_MAC_CTRL,		/* MAC control frames (0x8808), */
+	LUMEN_STAT_RX_PAUSE,		/* of them PAUSE; consumed by the MAC */
+	LUMEN_STAT_TX_MAC_CTRL,
+	LUMEN_STAT_TX_PAUSE,
+	/* Frames by size, counted with the 4-byte FCS the fiber adds: */
+	LUMEN_STAT_RX_64,		/* up to 64 bytes */
+	LUMEN_STAT_RX_65_127,
+	LUMEN_STAT_RX_128_255,
+	LUMEN_STAT_RX_256_511,
+	LUMEN_STAT_RX_512_1023,
+	LUMEN_STAT_RX_1024_1518,
+	LUMEN_STAT_RX_1519_MAX,
+	LUMEN_STAT_TX_64,
+	LUMEN_STAT_TX_65_127,
+	LUMEN_STAT_TX_128_255,
+	LUMEN_STAT_TX_256_511,
+	LUMEN_STAT_TX_512_1023,
+	LUMEN_STAT_TX_1024_1518,
+	LUMEN_STAT_TX_1519_MAX,
 	LUMEN_STAT_CNT
 };
+
+#define LUMEN_ETH_P_MAC_CTRL		0x8808
+#define LUMEN_MAC_CTRL_PAUSE		0x0001	/* opcode */
 
 /* Descriptors.  All rings live in host memory reached by 64-bit DMA and
  * are little endian.  Rings are power-of-two sized; index arithmetic is

@@ -1,0 +1,194 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: the same workloads, in the same guest configuration, over
+# two lumen ports, two virtio-net devices and two e1000e devices, each
+# pair wired back to back through the same QEMU netdev backend (-netdev
+# dgram on 127.0.0.1) and run between two network namespaces:
+#
+#   TCP throughput   iperf3, 1 and 4 streams, Mbit/s at the receiver
+#   UDP packet rate  kernel pktgen, 60-byte frames, received frames/s
+#   latency          ping round trip, mean of 200, microseconds
+#   CPU per packet   guest CPU time over frames moved, TCP 1 stream
+#
+# One guest per NIC, one after the other, so the figures of a run share
+# the machine's state.  Prints a table with the ratios lumen/virtio-net
+# and lumen/e1000e and saves it in build/bench/.  TCG figures are noisy in
+# absolute terms; the ratios of one run are what to compare.
+#
+#   bench.sh [SECONDS]    length of each timed workload (default 8)
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tools/vm/lib.sh"
+
+SECS=${1:-8}
+OUT=$LUMEN_BUILD/bench
+NICS=(lumen virtio-net-pci e1000e)
+declare -A DRIVER=([lumen]=lumen [virtio-net-pci]=virtio_net [e1000e]=e1000e)
+declare -A NAME=([lumen]=lumen [virtio-net-pci]=virtio-net [e1000e]=e1000e)
+declare -A RES
+
+# The guest side: prints "RESULT key value" lines.
+guest_script()
+{
+	cat <<EOF
+set -u
+DRV=$1
+SECS=$SECS
+EOF
+	cat <<'EOF'
+fail() { echo "FAIL: $*"; exit 1; }
+ports() {
+	for n in /sys/class/net/*; do
+		[ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = "$DRV" ] &&
+			basename "$n"
+	done | sort
+}
+modprobe "$DRV" || fail "modprobe $DRV"
+modprobe pktgen || fail "modprobe pktgen"
+i=0
+while [ "$(ports | wc -l)" -lt 2 ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "no two $DRV ports"; sleep 0.1
+done
+set -- $(ports)
+A=$1 B=$2
+MAC_B=$(cat /sys/class/net/$B/address)
+ip netns add a && ip netns add b || fail "netns"
+ip link set "$A" netns a && ip link set "$B" netns b || fail "move"
+ip -n a addr add 10.78.0.1/24 dev "$A" && ip -n b addr add 10.78.0.2/24 dev "$B"
+ip -n a link set "$A" up && ip -n b link set "$B" up
+i=0
+until ip netns exec a ping -c 1 -W 1 10.78.0.2 > /dev/null 2>&1; do
+	i=$((i + 1)); [ $i -lt 30 ] || fail "no path between the ports"; sleep 1
+done
+ip netns exec b iperf3 -s -D || fail "iperf3 -s"
+sleep 1
+
+frames() {
+	echo $(( $(ip netns exec a cat /sys/class/net/$A/statistics/tx_packets) +
+		 $(ip netns exec a cat /sys/class/net/$A/statistics/rx_packets) +
+		 $(ip netns exec b cat /sys/class/net/$B/statistics/tx_packets) +
+		 $(ip netns exec b cat /sys/class/net/$B/statistics/rx_packets) ))
+}
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+
+# iperf3 STREAMS: receiver Mbit/s
+tcp() {
+	ip netns exec a iperf3 -c 10.78.0.2 -P "$1" -t "$SECS" -f m |
+		awk '/receiver/ { v = $(NF - 2) } END { print v + 0 }'
+}
+
+f0=$(frames) c0=$(busy)
+echo "RESULT tcp1 $(tcp 1)"
+f1=$(frames) c1=$(busy)
+# USER_HZ ticks of 10 ms: microseconds of CPU per frame moved
+echo "RESULT cpu_us_per_frame $(awk -v c=$((c1 - c0)) -v f=$((f1 - f0)) \
+	'BEGIN { printf "%.2f", f ? c * 10000 / f : 0 }')"
+echo "RESULT tcp4 $(tcp 4)"
+
+# pktgen from a to b: 60-byte UDP frames, as fast as the device takes them
+PG=/proc/net/pktgen
+ip netns exec a sh -c "echo rem_device_all > $PG/kpktgend_0 &&
+	echo 'add_device $A' > $PG/kpktgend_0 &&
+	echo 'count 0' > $PG/$A && echo 'pkt_size 60' > $PG/$A &&
+	echo 'delay 0' > $PG/$A && echo 'dst 10.78.0.2' > $PG/$A &&
+	echo 'dst_mac $MAC_B' > $PG/$A && echo 'udp_dst_min 9' > $PG/$A &&
+	echo 'udp_dst_max 9' > $PG/$A" || fail "pktgen setup"
+r0=$(ip netns exec b cat /sys/class/net/$B/statistics/rx_packets)
+ip netns exec a sh -c "echo start > $PG/pgctrl" &
+pg=$!
+sleep "$SECS"
+r1=$(ip netns exec b cat /sys/class/net/$B/statistics/rx_packets)
+ip netns exec a sh -c "echo stop > $PG/pgctrl"
+wait $pg
+echo "RESULT udp64_pps $(( (r1 - r0) / SECS ))"
+
+avg=$(ip netns exec a ping -q -c 200 -i 0.01 10.78.0.2 |
+	sed -n 's|.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1|p')
+echo "RESULT latency_us $(awk -v a="${avg:-0}" 'BEGIN { printf "%d", a * 1000 }')"
+EOF
+}
+
+# ratio A B: A/B to two decimals, or "-" without B.
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
+}
+
+run_nic()
+{
+	local nic=$1 name=bench-$1 rc=0 line key val
+
+	lumen_vm_start "$name" --nic "$nic" --timeout $((SECS * 6 + 120)) \
+		-- "$(guest_script "${DRIVER[$nic]}")"
+	lumen_vm_wait "$name" || rc=$?
+	while read -r line; do
+		case $line in
+		RESULT\ *)
+			read -r _ key val <<< "$line"
+			RES[$nic.$key]=$val ;;
+		FAIL:*)	echo "bench: ${NAME[$nic]}: $line" >&2 ;;
+		esac
+	done < <(lumen_vm_output "$name")
+	[ "$rc" -eq 0 ] || echo "bench: ${NAME[$nic]}: guest exit $rc" >&2
+	return "$rc"
+}
+
+table()
+{
+	local key label higher v l
+
+	printf '%-28s %12s %12s %12s %10s %10s\n' "workload" lumen virtio-net e1000e \
+		"l/virtio" "l/e1000e"
+	while IFS='|' read -r key label higher; do
+		printf '%-28s' "$label"
+		for n in "${NICS[@]}"; do
+			printf ' %12s' "${RES[$n.$key]:--}"
+		done
+		l=${RES[lumen.$key]:-0}
+		for n in virtio-net-pci e1000e; do
+			v=${RES[$n.$key]:-0}
+			if [ "$higher" = yes ]; then
+				printf ' %10s' "$(ratio "$l" "$v")"
+			else
+				# lower is better: show how many times better
+				printf ' %10s' "$(ratio "$v" "$l")"
+			fi
+		done
+		echo
+	done <<'ROWS'
+tcp1|TCP 1 stream (Mbit/s)|yes
+tcp4|TCP 4 streams (Mbit/s)|yes
+udp64_pps|UDP 64 B (frames/s)|yes
+latency_us|latency (us, lower better)|no
+cpu_us_per_frame|CPU per frame (us, lower)|no
+ROWS
+	echo "Ratios are lumen's advantage: above 1.00 lumen is better (for the"
+	echo "lower-is-better rows, the other NIC's figure over lumen's)."
+}
+
+main()
+{
+	local n rc=0 file
+
+	lumen_vm_trap
+	mkdir -p "$OUT"
+	for n in "${NICS[@]}"; do
+		lumen_log "BENCH   ${NAME[$n]} (${SECS} s a workload)"
+		run_nic "$n" || rc=1
+	done
+	file=$OUT/bench-$(date +%Y%m%d-%H%M%S).txt
+	{
+		echo "lumen benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) host cores,"
+		echo "guests: q35, TCG single-threaded, $LUMEN_VM_SMP vCPUs, $LUMEN_VM_MEMORY of memory, kernel $LUMEN_KVER"
+		echo "ports back to back over -netdev dgram on 127.0.0.1"
+		echo
+		table
+	} | tee "$file"
+	cp "$file" "$OUT/latest.txt"
+	return "$rc"
+}
+
+main "$@"
