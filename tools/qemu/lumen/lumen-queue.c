@@ -418,7 +418,8 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     LumenTso tso;
     uint32_t err;
 
-    if (!lumen_ring_active(txq) || !lumen_ring_active(cq)) {
+    if (!lumen_ring_active(txq) || !lumen_ring_active(cq) ||
+        (s->test_faults & LUMEN_FAULT_TX_HANG)) {
         return LUMEN_TX_STALLED;
     }
     if (!lumen_ring_posted(txq)) {

@@ -15,7 +15,7 @@
 #include "hw/net/trace.h"
 
 #define LUMEN_TEST_FAULTS_ALL   (LUMEN_FAULT_RESET_HANG | LUMEN_FAULT_DEAD | \
-                                 LUMEN_FAULT_IRQ_LOST)
+                                 LUMEN_FAULT_IRQ_LOST | LUMEN_FAULT_TX_HANG)
 
 static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -48,6 +48,9 @@ static void lumen_testwin_set_faults(LumenState *s, uint32_t faults)
     bool was_dead = lumen_is_dead(s);
 
     s->test_faults = faults & LUMEN_TEST_FAULTS_ALL;
+    if (!(s->test_faults & LUMEN_FAULT_TX_HANG)) {
+        lumen_tx_kick(s);               /* a hung TX engine resumes */
+    }
     if (was_dead && !lumen_is_dead(s)) {
         /* Alive again: resume DMA and reception. */
         lumen_state_changed(s);

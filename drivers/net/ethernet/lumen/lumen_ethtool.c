@@ -358,7 +358,7 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(lumen_dev_stats) +
+	return ARRAY_SIZE(lumen_dev_stats) + 1 +
 	       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 				 ARRAY_SIZE(lumen_rxq_stats) +
 				 ARRAY_SIZE(lumen_cq_stats));
@@ -373,6 +373,7 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		return;
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
 		ethtool_sprintf(&data, "%s", lumen_dev_stats[i].name);
+	ethtool_sprintf(&data, "tx_restarts");
 	for (i = 0; i < ln->ld->max_qp; i++) {
 		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
 			ethtool_sprintf(&data, "tx%u_%s", i, lumen_txq_stats[j]);
@@ -393,6 +394,7 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
 		*data++ = lumen_rd_stat(ld, lumen_dev_stats[i].stat);
+	*data++ = ln->tx_restarts;
 
 	for (i = 0; i < ld->max_qp; i++) {
 		lumen_ring_stats_read(&ln->qp[i]->tx.stats, &s);

@@ -57,8 +57,41 @@ static void lumen_service_task(struct work_struct *work)
 	struct lumen_net *ln = container_of(to_delayed_work(work),
 					    struct lumen_net, service_task);
 
-	lumen_qps_check_progress(ln);
+	if (lumen_qps_check_progress(ln)) {
+		/* the restart stops this task and starts it again */
+		schedule_work(&ln->restart_task);
+		return;
+	}
 	schedule_delayed_work(&ln->service_task, HZ);
+}
+
+/* A TX engine hung (service task) or a TX queue timed out (watchdog):
+ * restart every queue, which resets the device's queue engines.
+ */
+static void lumen_restart_task(struct work_struct *work)
+{
+	struct lumen_net *ln = container_of(work, struct lumen_net, restart_task);
+	int err;
+
+	rtnl_lock();
+	if (ln->queues_up && !lumen_gone(ln->ld)) {
+		ln->tx_restarts++;
+		err = lumen_reconfigure(ln, ln->num_qp, ln->tx_ring_size,
+					ln->rx_ring_size);
+		if (err)
+			netdev_err(ln->netdev, "restarting the queues failed (%d)\n",
+				   err);
+	}
+	rtnl_unlock();
+}
+
+static void lumen_tx_timeout(struct net_device *netdev, unsigned int txqueue)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	netdev_err(netdev, "TX queue %u timed out, restarting the queues\n",
+		   txqueue);
+	schedule_work(&ln->restart_task);
 }
 
 /* Allocate and start the queues with the current configuration. */
@@ -241,6 +274,7 @@ static const struct net_device_ops lumen_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_change_mtu		= lumen_change_mtu,
 	.ndo_get_stats64	= lumen_get_stats64,
+	.ndo_tx_timeout		= lumen_tx_timeout,
 };
 
 /**
@@ -344,6 +378,7 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	ln->num_qp = min_t(u16, ld->max_qp, netif_get_num_default_rss_queues());
 	ln->tx_ring_size = LUMEN_DEFAULT_RING;
 	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
+	INIT_WORK(&ln->restart_task, lumen_restart_task);
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 	ln->adaptive_rx = true;
 	lumen_rss_init(ln);
@@ -389,15 +424,19 @@ err_free_netdev:
 void lumen_netdev_destroy(struct lumen_dev *ld)
 {
 	struct net_device *netdev = ld->netdev;
+	struct lumen_net *ln;
 
 	if (!netdev)
 		return;
+	ln = netdev_priv(netdev);
 	devlink_port_type_clear(&ld->dl_port);
 	unregister_netdev(netdev);
+	/* Queued by the service task or the watchdog before they stopped. */
+	cancel_work_sync(&ln->restart_task);
 	/* The link and gone work items use ld->netdev under RTNL. */
 	rtnl_lock();
 	ld->netdev = NULL;
 	rtnl_unlock();
-	lumen_qps_free(netdev_priv(netdev));
+	lumen_qps_free(ln);
 	free_netdev(netdev);
 }

@@ -37,6 +37,8 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
  * @service_task: once a second while open: queue progress
+ * @restart_task: restarts the queues after a TX hang or timeout
+ * @tx_restarts: times it did
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -53,6 +55,8 @@ struct lumen_net {
 	bool link_up;
 	bool queues_up;
 	struct delayed_work service_task;
+	struct work_struct restart_task;
+	u64 tx_restarts;
 };
 
 /* lumen_rss.c */

@@ -338,6 +338,28 @@ static bool lumen_tx_stalled(struct lumen_tx_ring *tx)
 	return stalled;
 }
 
+/* A stalled ring whose engine fetched nothing for LUMEN_TX_HANG_PERIODS
+ * service periods in a row: the device's TX engine is hung, and only a
+ * restart of the queues can help.
+ */
+static bool lumen_tx_hung(struct lumen_qp *qp, bool stalled)
+{
+	struct lumen_tx_ring *tx = &qp->tx;
+	u32 hw_head;
+
+	if (!stalled) {
+		tx->hung = 0;
+		return false;
+	}
+	hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD));
+	if (hw_head != tx->seen_hw_head)
+		tx->hung = 0;
+	else if (tx->hung < LUMEN_TX_HANG_PERIODS)
+		tx->hung++;
+	tx->seen_hw_head = hw_head;
+	return tx->hung >= LUMEN_TX_HANG_PERIODS;
+}
+
 /* The entry at @head is new if its PHASE bit is @phase. */
 static bool lumen_cqe_ready(const struct lumen_cq *cq, u32 head, u32 phase,
 			    u32 *flags)
@@ -372,14 +394,17 @@ static bool lumen_cq_stalled(struct lumen_cq *cq)
  * completions never came are reconciled with the device's TXQ_HEAD (see
  * lumen_tx_reconcile()).  Either way NAPI runs, so traffic goes on, at a
  * poll a second, through interrupts that are lost.
+ *
+ * Return: true if a TX engine is hung and the queues need a restart.
  */
-void lumen_qps_check_progress(struct lumen_net *ln)
+bool lumen_qps_check_progress(struct lumen_net *ln)
 {
+	bool restart = false;
 	unsigned int i;
 
 	for (i = 0; i < ln->num_qp; i++) {
 		struct lumen_qp *qp = ln->qp[i];
-		bool kick = false;
+		bool kick = false, stalled;
 
 		if (lumen_cq_stalled(&qp->cq)) {
 			lumen_stats_add(&qp->cq.stats, &qp->cq.stats.missed_irq, 1);
@@ -388,9 +413,15 @@ void lumen_qps_check_progress(struct lumen_net *ln)
 					    i);
 			kick = true;
 		}
-		if (lumen_tx_stalled(&qp->tx)) {
+		stalled = lumen_tx_stalled(&qp->tx);
+		if (stalled) {
 			WRITE_ONCE(qp->tx.reconcile, true);
 			kick = true;
+		}
+		if (lumen_tx_hung(qp, stalled)) {
+			netdev_err(ln->netdev, "queue pair %u: TX engine fetched nothing for %u s, restarting the queues\n",
+				   i, LUMEN_TX_HANG_PERIODS);
+			restart = true;
 		}
 		if (kick) {
 			/* so that the softirq runs when we re-enable BHs */
@@ -399,6 +430,7 @@ void lumen_qps_check_progress(struct lumen_net *ln)
 			local_bh_enable();
 		}
 	}
+	return restart;
 }
 
 static void lumen_tx_drain(struct lumen_qp *qp)
@@ -812,6 +844,8 @@ static int lumen_qp_rings_alloc(struct lumen_qp *qp, u32 tx_size, u32 rx_size)
 	qp->tx.head = 0;
 	qp->tx.tail = 0;
 	qp->tx.seen_head = 0;
+	qp->tx.seen_hw_head = 0;
+	qp->tx.hung = 0;
 	qp->tx.reconcile = false;
 	qp->tx.desc = dma_alloc_coherent(dev, tx_size * sizeof(struct lumen_tx_desc),
 					 &qp->tx.dma, GFP_KERNEL);

@@ -20,6 +20,7 @@ struct lumen_net;
 #define LUMEN_RX_BUF_LEN	(PAGE_SIZE - LUMEN_RX_HEADROOM - LUMEN_RX_TAILROOM)
 #define LUMEN_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 1)
 #define LUMEN_NAPI_BUDGET	64
+#define LUMEN_TX_HANG_PERIODS	2	/* service periods */
 
 /**
  * struct lumen_ring_stats - per-ring software counters
@@ -75,6 +76,9 @@ struct lumen_tx_buf {
  * @head: next slot to complete
  * @tail: next slot to fill
  * @seen_head: @head when the service task last looked
+ * @seen_hw_head: the device's TXQ_HEAD then
+ * @hung: service periods in a row the device consumed nothing of what
+ *	was outstanding
  * @reconcile: the service task found no progress: NAPI completes what
  *	TXQ_HEAD says the device consumed
  * @stats: counters
@@ -89,6 +93,8 @@ struct lumen_tx_ring {
 	u32 head;
 	u32 tail;
 	u32 seen_head;
+	u32 seen_hw_head;
+	u8 hung;
 	bool reconcile;
 	struct lumen_ring_stats stats;
 	dma_addr_t dma;
@@ -178,7 +184,7 @@ int lumen_rings_alloc(struct lumen_net *ln);
 void lumen_rings_free(struct lumen_net *ln);
 int lumen_qps_start(struct lumen_net *ln);
 void lumen_qps_stop(struct lumen_net *ln);
-void lumen_qps_check_progress(struct lumen_net *ln);
+bool lumen_qps_check_progress(struct lumen_net *ln);
 void lumen_qps_moderate(struct lumen_net *ln);
 netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t lumen_features_check(struct sk_buff *skb,

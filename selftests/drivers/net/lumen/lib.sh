@@ -17,6 +17,7 @@ TESTWIN=$(dirname "$0")/lumen-testwin
 FAULT_RESET_HANG=0x1
 FAULT_DEAD=0x2
 FAULT_IRQ_LOST=0x4
+FAULT_TX_HANG=0x8
 
 ktap_n=0
 ktap_failed=0

@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A TX engine that hangs (test window fault TX_HANG: the device fetches
+# no descriptor) while traffic flows both ways: the driver must see that
+# the device consumed nothing for two service periods, say so, and
+# restart the queues (tx_restarts), again for as long as the hang lasts,
+# before the stack's TX watchdog fires; once the device recovers, traffic
+# flows and the restarts stop.
+
+. "$(dirname "$0")/lib.sh"
+
+cleanup()
+{
+	traffic_stop
+	for b in $(lumen_bdfs); do
+		testwin "$b" set faults 0
+	done
+	ns_cleanup
+	lumen_unload
+}
+trap cleanup EXIT
+
+restarts()
+{
+	ethtool_stat lumen_a "$PORT_A" tx_restarts
+}
+
+hang_detected_and_restarted()
+{
+	dmesg_mark
+	traffic_start
+	testwin "$BDF_A" set faults $FAULT_TX_HANG || return 1
+	sleep 9
+	traffic_stop
+	n=$(restarts)
+	log "tx_restarts after 9 s of a hung TX engine: $n"
+	[ "$n" -ge 2 ] || fail_msg "$n restarts" || return 1
+	dmesg_since | grep -q "TX engine fetched nothing for 2 s, restarting the queues" ||
+		fail_msg "nothing logged" || return 1
+	! dmesg_since | grep -q "timed out" || fail_msg "the TX watchdog fired"
+}
+
+recovers()
+{
+	testwin "$BDF_A" set faults 0 || return 1
+	wait_for 10 carrier_in lumen_a "$PORT_A" && ns_works || return 1
+	before=$(restarts)
+	sleep 3
+	ns_works && [ "$(restarts)" = "$before" ] || fail_msg "restarts went on"
+}
+
+ktap_header 3
+lumen_load || exit $KSFT_FAIL
+ktap_check "setup" ns_setup
+ktap_check "hang_detected_and_restarted" hang_detected_and_restarted
+ktap_check "recovers" recovers
+ktap_finish
