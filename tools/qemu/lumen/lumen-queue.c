@@ -148,27 +148,31 @@ static uint32_t lumen_cq_pending(const LumenRing *cq)
 }
 
 /*
- * Interrupt moderation (QP_IRQ_MOD): an armed queue pair with entries
- * waiting fires at once when USECS is 0 or FRAMES entries are waiting,
- * and otherwise USECS after it first found entries waiting.
+ * Interrupt moderation (QP_IRQ_MOD), a holdoff: an armed queue pair with
+ * entries waiting fires at once when USECS is 0, when FRAMES (if not 0)
+ * entries wait, or when its last interrupt is at least USECS old; else it
+ * fires USECS after its last interrupt.  A quiet queue pair thus answers
+ * its first frame at once, and a busy one at most every USECS.
  */
 static void lumen_qp_irq_moderate(LumenState *s, unsigned qpi)
 {
     LumenQueuePair *qp = &s->qp[qpi];
     uint32_t usecs = LUMEN_FIELD_GET(LUMEN_QP_IRQ_MOD_USECS, qp->irq_mod);
     uint32_t frames = LUMEN_FIELD_GET(LUMEN_QP_IRQ_MOD_FRAMES, qp->irq_mod);
+    uint32_t pending = lumen_cq_pending(&qp->ring[LUMEN_RING_CQ]);
     QEMUTimer *timer = s->irq_timer[qpi].timer;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t due = s->irq_timer[qpi].last_fire + (int64_t)usecs * SCALE_US;
 
-    if (!qp->irq_armed || !lumen_cq_pending(&qp->ring[LUMEN_RING_CQ])) {
+    if (!qp->irq_armed || !pending) {
         return;
     }
-    if (!usecs ||
-        (frames && lumen_cq_pending(&qp->ring[LUMEN_RING_CQ]) >= frames)) {
+    if (!usecs || (frames && pending >= frames) || now >= due) {
         timer_del(timer);
+        s->irq_timer[qpi].last_fire = now;
         lumen_qp_irq_fire(s, qpi);
     } else if (!timer_pending(timer)) {
-        timer_mod(timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                  (int64_t)usecs * SCALE_US);
+        timer_mod(timer, due);
     }
 }
 
@@ -178,6 +182,7 @@ static void lumen_qp_irq_timer(void *opaque)
     LumenQueuePair *qp = &t->s->qp[t->qpi];
 
     if (qp->irq_armed && lumen_cq_pending(&qp->ring[LUMEN_RING_CQ])) {
+        t->last_fire = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
         lumen_qp_irq_fire(t->s, t->qpi);
     }
 }
@@ -496,6 +501,22 @@ void lumen_tx_bh(void *opaque)
     }
 }
 
+/*
+ * The TX doorbell: send what was posted now, as a NIC's engine would start
+ * at once, rather than from the next main-loop iteration; a queue with
+ * more than a budget's worth continues in the bottom half.
+ */
+static void lumen_tx_doorbell(LumenState *s, unsigned qpi)
+{
+    if (!lumen_is_ready(s)) {
+        return;
+    }
+    if (lumen_tx_run_queue(s, qpi, LUMEN_TX_BUDGET)) {
+        qemu_bh_schedule(s->tx_bh);
+    }
+    lumen_irq_batch_end(s);
+}
+
 void lumen_tx_kick(LumenState *s)
 {
     if (s->tx_bh && lumen_is_ready(s)) {
@@ -783,6 +804,11 @@ bool lumen_qp_write(LumenState *s, unsigned qpi, hwaddr reg, uint32_t val)
     LumenQueuePair *qp = &s->qp[qpi];
     int k;
 
+    if (reg == LUMEN_TXQ_TAIL) {
+        lumen_ring_reg_write(s, qpi, LUMEN_RING_TX, reg, val);
+        lumen_tx_doorbell(s, qpi);
+        return true;
+    }
     for (k = 0; k < LUMEN_RING_KINDS; k++) {
         if (lumen_ring_reg_write(s, qpi, k, reg, val)) {
             /* Rings moved: both engines look again. */

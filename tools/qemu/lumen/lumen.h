@@ -81,6 +81,7 @@ typedef struct LumenIrqTimer {
     LumenState *s;
     unsigned qpi;
     QEMUTimer *timer;
+    int64_t last_fire;      /* virtual clock of its last moderated fire */
 } LumenIrqTimer;
 
 struct LumenState {
