@@ -47,6 +47,9 @@ static void lumen_testwin_set_faults(LumenState *s, uint32_t faults)
 {
     bool was_dead = lumen_is_dead(s);
 
+    if (faults & LUMEN_FAULT_FW_FATAL) {
+        lumen_fw_fatal(s);              /* an event, not a state */
+    }
     s->test_faults = faults & LUMEN_TEST_FAULTS_ALL;
     if (!(s->test_faults & LUMEN_FAULT_TX_HANG)) {
         lumen_tx_kick(s);               /* a hung TX engine resumes */

@@ -122,6 +122,19 @@ static void lumen_reset_done(void *opaque)
     lumen_state_changed(s);
 }
 
+/*
+ * The firmware died: the engines stop (the device is no longer READY),
+ * CTRL_STATUS says FATAL and the FATAL cause is raised.  Only a reset
+ * brings the device back.
+ */
+void lumen_fw_fatal(LumenState *s)
+{
+    trace_lumen_fw_fatal();
+    s->status = (s->status & ~LUMEN_CTRL_STATUS_READY) |
+                LUMEN_CTRL_STATUS_FATAL;
+    lumen_intr_raise(s, LUMEN_INTR_FATAL);
+}
+
 /* qdev/system reset: instant, unless the reset-hang fault is injected. */
 static void lumen_qdev_reset(DeviceState *dev)
 {

@@ -223,6 +223,9 @@ typedef struct LumenTso {
     bool v6;
 } LumenTso;
 
+/* lumen.c */
+void lumen_fw_fatal(LumenState *s);
+
 /* lumen-tso.c */
 uint32_t lumen_tso_prepare(LumenState *s, const uint8_t *frame, size_t total,
                            uint16_t csum_start, uint16_t mss, LumenTso *t);

@@ -35,6 +35,12 @@
  * @stat_base: device counters as they stood before the last reset, which
  *	zeroes them; what lumen_rd_stat() adds to the device's values
  * @misc_irq_name: name of the slow-path interrupt
+ * @reset_lock: one device reset at a time (reload, PCI reset, fw recovery)
+ * @tx_reporter: devlink health reporter "tx"
+ * @fw_reporter: devlink health reporter "fw"
+ * @region: devlink region "registers"
+ * @fatal_work: reports a fatal firmware error to @fw_reporter
+ * @fatal_errors: fatal firmware errors the device reported
  * @link_work: handles link changes outside of interrupt context
  * @gone_work: detaches the netdev after a surprise removal
  *
@@ -60,6 +66,12 @@ struct lumen_dev {
 	u64 stat_base[LUMEN_STAT_CNT];
 
 	char misc_irq_name[32];
+	struct mutex reset_lock;		/* see above */
+	struct devlink_health_reporter *tx_reporter;
+	struct devlink_health_reporter *fw_reporter;
+	struct devlink_region *region;
+	struct work_struct fatal_work;
+	atomic_t fatal_errors;
 	struct work_struct link_work;
 	struct work_struct gone_work;
 };
@@ -129,6 +141,12 @@ void lumen_devlink_free(struct lumen_dev *ld);
 int lumen_devlink_port_register(struct lumen_dev *ld);
 void lumen_devlink_port_unregister(struct lumen_dev *ld);
 
+/* lumen_health.c */
+int lumen_health_create(struct lumen_dev *ld);
+void lumen_health_destroy(struct lumen_dev *ld);
+void lumen_health_tx_report(struct lumen_dev *ld, int qp);
+void lumen_health_fatal(struct lumen_dev *ld);
+
 /* lumen_reset.c */
 void lumen_reset_prepare(struct lumen_dev *ld);
 int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack);
@@ -137,6 +155,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack);
 int lumen_netdev_create(struct lumen_dev *ld);
 void lumen_netdev_quiesce(struct lumen_dev *ld);
 int lumen_netdev_restore(struct lumen_dev *ld);
+int lumen_netdev_restart(struct lumen_dev *ld);
 void lumen_netdev_destroy(struct lumen_dev *ld);
 void lumen_link_update(struct lumen_dev *ld);
 

@@ -318,6 +318,7 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_DEAD		BIT(1)	/* BAR0 reads all-ones */
 #define   LUMEN_FAULT_IRQ_LOST		BIT(2)	/* queue interrupts not sent */
 #define   LUMEN_FAULT_TX_HANG		BIT(3)	/* TX engines fetch nothing */
+#define   LUMEN_FAULT_FW_FATAL		BIT(4)	/* one-shot: firmware dies */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */

@@ -30,8 +30,10 @@ static irqreturn_t lumen_misc_irq(int irq, void *data)
 
 	if (cause & LUMEN_INTR_LINK)
 		schedule_work(&ld->link_work);
-	if (cause & LUMEN_INTR_FATAL)
+	if (cause & LUMEN_INTR_FATAL) {
 		dev_err_ratelimited(&ld->pdev->dev, "device reports a fatal error\n");
+		lumen_health_fatal(ld);
+	}
 	if (cause & LUMEN_INTR_QERR)
 		dev_err_ratelimited(&ld->pdev->dev, "a queue stopped on an error\n");
 	return IRQ_HANDLED;

@@ -57,7 +57,7 @@ static void lumen_service_task(struct work_struct *work)
 	struct lumen_net *ln = container_of(to_delayed_work(work),
 					    struct lumen_net, service_task);
 
-	if (lumen_qps_check_progress(ln)) {
+	if (lumen_qps_check_progress(ln, &ln->hung_qp)) {
 		/* the restart stops this task and starts it again */
 		schedule_work(&ln->restart_task);
 		return;
@@ -66,31 +66,22 @@ static void lumen_service_task(struct work_struct *work)
 }
 
 /* A TX engine hung (service task) or a TX queue timed out (watchdog):
- * restart every queue, which resets the device's queue engines.
+ * tell devlink health, whose "tx" reporter restarts the queues unless
+ * the operator said otherwise (lumen_netdev_restart()).
  */
 static void lumen_restart_task(struct work_struct *work)
 {
 	struct lumen_net *ln = container_of(work, struct lumen_net, restart_task);
-	int err;
 
-	rtnl_lock();
-	if (ln->queues_up && !lumen_gone(ln->ld)) {
-		ln->tx_restarts++;
-		err = lumen_reconfigure(ln, ln->num_qp, ln->tx_ring_size,
-					ln->rx_ring_size);
-		if (err)
-			netdev_err(ln->netdev, "restarting the queues failed (%d)\n",
-				   err);
-	}
-	rtnl_unlock();
+	lumen_health_tx_report(ln->ld, READ_ONCE(ln->hung_qp));
 }
 
 static void lumen_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
-	netdev_err(netdev, "TX queue %u timed out, restarting the queues\n",
-		   txqueue);
+	netdev_err(netdev, "TX queue %u timed out\n", txqueue);
+	WRITE_ONCE(ln->hung_qp, -1);
 	schedule_work(&ln->restart_task);
 }
 
@@ -354,6 +345,31 @@ int lumen_netdev_restore(struct lumen_dev *ld)
 	}
 	netif_device_attach(netdev);
 	return 0;
+}
+
+/**
+ * lumen_netdev_restart - restart the queues of a port that is up
+ * @ld: the device
+ *
+ * The recovery of the "tx" health reporter: stops every queue pair and
+ * starts it again with the same configuration, which resets the
+ * device's queue engines.  Nothing to do for a port that is down.
+ * Called under RTNL.
+ *
+ * Return: 0 or the errno of the restart.
+ */
+int lumen_netdev_restart(struct lumen_dev *ld)
+{
+	struct lumen_net *ln = netdev_priv(ld->netdev);
+
+	ASSERT_RTNL();
+	if (!ln->queues_up)
+		return 0;
+	if (lumen_gone(ld))
+		return -ENODEV;
+	ln->tx_restarts++;
+	return lumen_reconfigure(ln, ln->num_qp, ln->tx_ring_size,
+				 ln->rx_ring_size);
 }
 
 /**

@@ -37,8 +37,9 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
  * @service_task: once a second while open: queue progress
- * @restart_task: restarts the queues after a TX hang or timeout
- * @tx_restarts: times it did
+ * @restart_task: reports a TX hang or timeout to devlink health
+ * @hung_qp: what it reports: the queue pair that hung, -1 for a timeout
+ * @tx_restarts: queue restarts done by that reporter's recovery
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -56,6 +57,7 @@ struct lumen_net {
 	bool queues_up;
 	struct delayed_work service_task;
 	struct work_struct restart_task;
+	int hung_qp;
 	u64 tx_restarts;
 };
 

@@ -288,6 +288,7 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_WORK(&ld->link_work, lumen_link_work);
 	INIT_WORK(&ld->gone_work, lumen_gone_work);
 	spin_lock_init(&ld->stat_lock);
+	mutex_init(&ld->reset_lock);
 
 	err = lumen_map_bar(ld);
 	if (err)
@@ -304,9 +305,13 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_reset;
 
-	err = lumen_irq_init(ld);
+	/* Before the interrupt, whose FATAL cause reports to it. */
+	err = lumen_health_create(ld);
 	if (err)
 		goto err_reset;
+	err = lumen_irq_init(ld);
+	if (err)
+		goto err_health;
 	err = lumen_devlink_port_register(ld);
 	if (err)
 		goto err_irq;
@@ -328,6 +333,8 @@ err_port:
 	lumen_devlink_port_unregister(ld);
 err_irq:
 	lumen_irq_fini(ld);
+err_health:
+	lumen_health_destroy(ld);
 err_reset:
 	/* Leave the device quiet: no DMA, no interrupts. */
 	lumen_dev_reset(ld);
@@ -338,6 +345,7 @@ err_unmap:
 	/* A read during probe may have found the device gone. */
 	cancel_work_sync(&ld->gone_work);
 err_free_devlink:
+	mutex_destroy(&ld->reset_lock);
 	lumen_devlink_free(ld);
 err_disable:
 	pci_disable_device(pdev);
@@ -349,13 +357,18 @@ static void lumen_remove(struct pci_dev *pdev)
 	struct lumen_dev *ld = pci_get_drvdata(pdev);
 
 	devlink_unregister(lumen_to_devlink(ld));
+	/* No fatal-error report (and device reset) from here on. */
+	lumen_irq_misc_disable(ld);
+	cancel_work_sync(&ld->fatal_work);
 	lumen_netdev_destroy(ld);
 	lumen_devlink_port_unregister(ld);
 	lumen_irq_fini(ld);
+	lumen_health_destroy(ld);
 	cancel_work_sync(&ld->gone_work);
 	lumen_dev_reset(ld);
 	pci_clear_master(pdev);
 	lumen_unmap_bar(ld);
+	mutex_destroy(&ld->reset_lock);
 	lumen_devlink_free(ld);
 	pci_disable_device(pdev);
 }

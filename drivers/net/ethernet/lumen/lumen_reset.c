@@ -17,11 +17,13 @@
  * @ld: the device
  *
  * Stops the slow-path interrupt, the port's queues and counter reads.
- * Nothing touches the device registers until lumen_reset_done().
- * Must not be called under RTNL.
+ * Nothing touches the device registers until lumen_reset_done(), which
+ * the same task must call: the reset lock is held in between.  Must not
+ * be called under RTNL.
  */
 void lumen_reset_prepare(struct lumen_dev *ld)
 {
+	mutex_lock(&ld->reset_lock);
 	lumen_irq_misc_disable(ld);
 	rtnl_lock();
 	lumen_netdev_quiesce(ld);
@@ -51,7 +53,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 			NL_SET_ERR_MSG_MOD(extack, "device is gone");
 		else
 			NL_SET_ERR_MSG_MOD(extack, "device did not come out of reset");
-		return err;
+		goto out;
 	}
 	lumen_stats_resume(ld);
 	lumen_irq_misc_enable(ld);
@@ -64,5 +66,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 		dev_err(&ld->pdev->dev, "cannot restart the port after a reset (%d)\n",
 			err);
 	}
+out:
+	mutex_unlock(&ld->reset_lock);
 	return err;
 }

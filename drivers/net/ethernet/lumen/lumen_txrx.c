@@ -180,11 +180,13 @@ netdev_features_t lumen_features_check(struct sk_buff *skb,
 				       struct net_device *netdev,
 				       netdev_features_t features)
 {
-	unsigned int l4 = skb_transport_offset(skb);
+	unsigned int l4;
 
 	features = vlan_features_check(skb, features);
 	if (!skb_is_gso(skb))
 		return features;
+	/* only a GSO frame is sure to have its transport header set */
+	l4 = skb_transport_offset(skb);
 	if (skb->encapsulation ||
 	    !(skb_shinfo(skb)->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) ||
 	    skb_shinfo(skb)->gso_size < LUMEN_TSO_MIN_MSS ||
@@ -395,9 +397,11 @@ static bool lumen_cq_stalled(struct lumen_cq *cq)
  * lumen_tx_reconcile()).  Either way NAPI runs, so traffic goes on, at a
  * poll a second, through interrupts that are lost.
  *
+ * @hung_qp: where to say which queue pair hung
+ *
  * Return: true if a TX engine is hung and the queues need a restart.
  */
-bool lumen_qps_check_progress(struct lumen_net *ln)
+bool lumen_qps_check_progress(struct lumen_net *ln, int *hung_qp)
 {
 	bool restart = false;
 	unsigned int i;
@@ -419,8 +423,9 @@ bool lumen_qps_check_progress(struct lumen_net *ln)
 			kick = true;
 		}
 		if (lumen_tx_hung(qp, stalled)) {
-			netdev_err(ln->netdev, "queue pair %u: TX engine fetched nothing for %u s, restarting the queues\n",
+			netdev_err(ln->netdev, "queue pair %u: TX engine fetched nothing for %u s\n",
 				   i, LUMEN_TX_HANG_PERIODS);
+			WRITE_ONCE(*hung_qp, i);
 			restart = true;
 		}
 		if (kick) {

@@ -184,7 +184,7 @@ int lumen_rings_alloc(struct lumen_net *ln);
 void lumen_rings_free(struct lumen_net *ln);
 int lumen_qps_start(struct lumen_net *ln);
 void lumen_qps_stop(struct lumen_net *ln);
-bool lumen_qps_check_progress(struct lumen_net *ln);
+bool lumen_qps_check_progress(struct lumen_net *ln, int *hung_qp);
 void lumen_qps_moderate(struct lumen_net *ln);
 netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t lumen_features_check(struct sk_buff *skb,

@@ -36,7 +36,7 @@ hang_detected_and_restarted()
 	n=$(restarts)
 	log "tx_restarts after 9 s of a hung TX engine: $n"
 	[ "$n" -ge 2 ] || fail_msg "$n restarts" || return 1
-	dmesg_since | grep -q "TX engine fetched nothing for 2 s, restarting the queues" ||
+	dmesg_since | grep -q "TX engine fetched nothing for 2 s" ||
 		fail_msg "nothing logged" || return 1
 	! dmesg_since | grep -q "timed out" || fail_msg "the TX watchdog fired"
 }

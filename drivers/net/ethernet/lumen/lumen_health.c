@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <asm/unaligned.h>
+#include <linux/rtnetlink.h>
+#include <linux/vmalloc.h>
+#include <net/devlink.h>
+
+#include "lumen_netdev.h"
+
+/* devlink health: the "tx" reporter (a hung TX engine or a TX timeout,
+ * recovered by restarting the queues) and the "fw" reporter (a fatal
+ * firmware error, recovered by resetting the device while the netdev
+ * stays registered), and the "registers" region, a snapshot of BAR0.
+ */
+
+#define LUMEN_HEALTH_GRACE_MS	1000
+
+/* What a TX report is about: a queue pair, or -1 for the watchdog. */
+struct lumen_tx_report {
+	int qp;
+};
+
+static int lumen_tx_recover(struct devlink_health_reporter *reporter,
+			    void *priv_ctx, struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	int err = 0;
+
+	rtnl_lock();
+	if (ld->netdev)
+		err = lumen_netdev_restart(ld);
+	rtnl_unlock();
+	if (err)
+		NL_SET_ERR_MSG_MOD(extack, "cannot restart the queues");
+	return err;
+}
+
+static int lumen_fmsg_tx_qp(struct devlink_fmsg *fmsg, struct lumen_qp *qp)
+{
+	struct lumen_dev *ld = qp->ln->ld;
+	int err;
+
+	err = devlink_fmsg_obj_nest_start(fmsg);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "queue_pair", qp->idx);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "head", qp->tx.head);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "tail", qp->tx.tail);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "device_head",
+					       lumen_rd32(ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD)));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "device_ctrl",
+					       lumen_rd32(ld, LUMEN_QP(qp->idx, LUMEN_TXQ_CTRL)));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "queue_error",
+					       lumen_rd32(ld, LUMEN_QP(qp->idx, LUMEN_QP_ERR)));
+	err = err ?: devlink_fmsg_u8_pair_put(fmsg, "hung_periods", qp->tx.hung);
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "stopped",
+						netif_tx_queue_stopped(qp->tx.txq));
+	return err ?: devlink_fmsg_obj_nest_end(fmsg);
+}
+
+/* Every queue pair in use, or only @only (>= 0). */
+static int lumen_fmsg_tx(struct lumen_dev *ld, struct devlink_fmsg *fmsg,
+			 int only)
+{
+	struct lumen_net *ln;
+	unsigned int i;
+	int err;
+
+	ASSERT_RTNL();
+	if (!ld->netdev)
+		return devlink_fmsg_string_pair_put(fmsg, "netdev", "none");
+	ln = netdev_priv(ld->netdev);
+	err = devlink_fmsg_u64_pair_put(fmsg, "restarts", ln->tx_restarts);
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "running", ln->queues_up);
+	if (err || !ln->queues_up)
+		return err;
+	err = devlink_fmsg_arr_pair_nest_start(fmsg, "queue_pairs");
+	for (i = 0; !err && i < ln->num_qp; i++)
+		if (only < 0 || only == i)
+			err = lumen_fmsg_tx_qp(fmsg, ln->qp[i]);
+	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
+static int lumen_tx_diagnose(struct devlink_health_reporter *reporter,
+			     struct devlink_fmsg *fmsg,
+			     struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	int err;
+
+	rtnl_lock();
+	err = lumen_fmsg_tx(ld, fmsg, -1);
+	rtnl_unlock();
+	return err;
+}
+
+/* Called from devlink_health_report() (the restart task, no locks held)
+ * or from devlink health dump, with the devlink instance locked.
+ */
+static int lumen_tx_dump(struct devlink_health_reporter *reporter,
+			 struct devlink_fmsg *fmsg, void *priv_ctx,
+			 struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	struct lumen_tx_report *rep = priv_ctx;
+	int err;
+
+	rtnl_lock();
+	err = lumen_fmsg_tx(ld, fmsg, rep ? rep->qp : -1);
+	rtnl_unlock();
+	return err;
+}
+
+static const struct devlink_health_reporter_ops lumen_tx_reporter_ops = {
+	.name = "tx",
+	.recover = lumen_tx_recover,
+	.diagnose = lumen_tx_diagnose,
+	.dump = lumen_tx_dump,
+};
+
+/**
+ * lumen_health_tx_report - report a TX queue that stopped moving
+ * @ld: the device
+ * @qp: the queue pair whose engine hung, or -1 for a TX timeout
+ *
+ * devlink then dumps the state and, unless the operator turned
+ * auto-recovery off or the last recovery was within the grace period,
+ * recovers: restarts the queues.  Must not be called under RTNL.
+ */
+void lumen_health_tx_report(struct lumen_dev *ld, int qp)
+{
+	struct lumen_tx_report rep = { .qp = qp };
+
+	devlink_health_report(ld->tx_reporter,
+			      qp < 0 ? "TX queue timed out" : "TX engine hung",
+			      &rep);
+}
+
+static int lumen_fw_recover(struct devlink_health_reporter *reporter,
+			    void *priv_ctx, struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+
+	if (lumen_gone(ld)) {
+		NL_SET_ERR_MSG_MOD(extack, "device is gone");
+		return -ENODEV;
+	}
+	lumen_reset_prepare(ld);
+	return lumen_reset_done(ld, extack);
+}
+
+static int lumen_fmsg_fw(struct lumen_dev *ld, struct devlink_fmsg *fmsg)
+{
+	u32 st = lumen_rd32(ld, LUMEN_CTRL_STATUS);
+	int err;
+
+	err = devlink_fmsg_u32_pair_put(fmsg, "status", st);
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "ready",
+						st & LUMEN_CTRL_STATUS_READY);
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "fatal",
+						st & LUMEN_CTRL_STATUS_FATAL);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "fw_version",
+					       lumen_rd32(ld, LUMEN_CTRL_FW_VER));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "intr_cause",
+					       lumen_rd32(ld, LUMEN_INTR_CAUSE));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "intr_enable",
+					       lumen_rd32(ld, LUMEN_INTR_ENABLE));
+	return err ?: devlink_fmsg_u64_pair_put(fmsg, "fatal_errors",
+						atomic_read(&ld->fatal_errors));
+}
+
+static int lumen_fw_diagnose(struct devlink_health_reporter *reporter,
+			     struct devlink_fmsg *fmsg,
+			     struct netlink_ext_ack *extack)
+{
+	return lumen_fmsg_fw(devlink_health_reporter_priv(reporter), fmsg);
+}
+
+static int lumen_fw_dump(struct devlink_health_reporter *reporter,
+			 struct devlink_fmsg *fmsg, void *priv_ctx,
+			 struct netlink_ext_ack *extack)
+{
+	return lumen_fmsg_fw(devlink_health_reporter_priv(reporter), fmsg);
+}
+
+static const struct devlink_health_reporter_ops lumen_fw_reporter_ops = {
+	.name = "fw",
+	.recover = lumen_fw_recover,
+	.diagnose = lumen_fw_diagnose,
+	.dump = lumen_fw_dump,
+};
+
+static void lumen_fatal_work(struct work_struct *work)
+{
+	struct lumen_dev *ld = container_of(work, struct lumen_dev, fatal_work);
+
+	devlink_health_report(ld->fw_reporter,
+			      "device reported a fatal firmware error", NULL);
+}
+
+/**
+ * lumen_health_fatal - the device raised its FATAL cause
+ * @ld: the device
+ *
+ * From the misc interrupt: the report, and the recovery, run in a work
+ * item.
+ */
+void lumen_health_fatal(struct lumen_dev *ld)
+{
+	atomic_inc(&ld->fatal_errors);
+	schedule_work(&ld->fatal_work);
+}
+
+/* The register blocks a snapshot covers; the rest of it reads 0. */
+static const struct {
+	u32 start;
+	u32 end;
+} lumen_region_blocks[] = {
+	{ LUMEN_CTRL_BASE, LUMEN_CTRL_END },
+	{ LUMEN_INTR_BASE, LUMEN_INTR_END },
+	{ LUMEN_PORT_BASE, LUMEN_PORT_END },
+	{ LUMEN_RSS_BASE, LUMEN_RSS_END },
+	{ LUMEN_STAT_BASE, LUMEN_STAT(LUMEN_STAT_CNT) },
+};
+
+#define LUMEN_REGION_SIZE	LUMEN_STAT(LUMEN_STAT_CNT)
+
+static void lumen_region_read(struct lumen_dev *ld, u8 *data, u32 start,
+			      u32 end)
+{
+	u32 off;
+
+	for (off = start; off < end; off += 4)
+		put_unaligned_le32(lumen_rd32(ld, off), data + off);
+}
+
+static int lumen_region_snapshot(struct devlink *devlink,
+				 const struct devlink_region_ops *ops,
+				 struct netlink_ext_ack *extack, u8 **data)
+{
+	struct lumen_dev *ld = devlink_priv(devlink);
+	unsigned int i;
+	u8 *buf;
+
+	if (lumen_gone(ld) || test_bit(LUMEN_F_RESETTING, &ld->flags)) {
+		NL_SET_ERR_MSG_MOD(extack, "device registers cannot be read now");
+		return -EBUSY;
+	}
+	buf = vzalloc(LUMEN_REGION_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(lumen_region_blocks); i++)
+		lumen_region_read(ld, buf, lumen_region_blocks[i].start,
+				  lumen_region_blocks[i].end);
+	for (i = 0; i < ld->max_qp; i++)
+		lumen_region_read(ld, buf, LUMEN_QP(i, 0), LUMEN_QP(i, LUMEN_QP_END));
+	*data = buf;
+	return 0;
+}
+
+static const struct devlink_region_ops lumen_region_ops = {
+	.name = "registers",
+	.destructor = vfree,
+	.snapshot = lumen_region_snapshot,
+};
+
+/**
+ * lumen_health_create - create the health reporters and the region
+ * @ld: the device, its devlink instance allocated, not yet registered
+ *
+ * Return: 0 or an errno, with nothing created.
+ */
+int lumen_health_create(struct lumen_dev *ld)
+{
+	struct devlink *devlink = lumen_to_devlink(ld);
+	int err;
+
+	INIT_WORK(&ld->fatal_work, lumen_fatal_work);
+	ld->tx_reporter = devlink_health_reporter_create(devlink, &lumen_tx_reporter_ops,
+							 LUMEN_HEALTH_GRACE_MS, ld);
+	if (IS_ERR(ld->tx_reporter))
+		return PTR_ERR(ld->tx_reporter);
+	ld->fw_reporter = devlink_health_reporter_create(devlink, &lumen_fw_reporter_ops,
+							 LUMEN_HEALTH_GRACE_MS, ld);
+	if (IS_ERR(ld->fw_reporter)) {
+		err = PTR_ERR(ld->fw_reporter);
+		goto err_tx;
+	}
+	ld->region = devlink_region_create(devlink, &lumen_region_ops, 4,
+					   LUMEN_REGION_SIZE);
+	if (IS_ERR(ld->region)) {
+		err = PTR_ERR(ld->region);
+		goto err_fw;
+	}
+	return 0;
+
+err_fw:
+	devlink_health_reporter_destroy(ld->fw_reporter);
+err_tx:
+	devlink_health_reporter_destroy(ld->tx_reporter);
+	return err;
+}
+
+/**
+ * lumen_health_destroy - undo lumen_health_create()
+ * @ld: the device; its misc interrupt is off, so no report can start
+ */
+void lumen_health_destroy(struct lumen_dev *ld)
+{
+	cancel_work_sync(&ld->fatal_work);
+	devlink_region_destroy(ld->region);
+	devlink_health_reporter_destroy(ld->fw_reporter);
+	devlink_health_reporter_destroy(ld->tx_reporter);
+}
