@@ -233,25 +233,23 @@ netdev_tx_t lumen_xmit(struct sk_buff *skb, struct net_device *netdev)
 	return NETDEV_TX_OK;
 }
 
-/* A TX completion names the EOP descriptor of a frame and completes every
- * descriptor up to it.  The id comes from the device: it must point at an
- * outstanding EOP slot, or the completion is counted and ignored.
+/* How the frames of completed TX slots are counted. */
+enum lumen_tx_outcome {
+	LUMEN_TX_SENT,		/* packets and bytes */
+	LUMEN_TX_ERROR,		/* the device refused the frame */
+	LUMEN_TX_DROPPED,	/* the device dropped it (link down) */
+	LUMEN_TX_LOST,		/* its completion never came: lost_cqe */
+};
+
+/* Complete @n slots from the ring's head: unmap them, free their frames
+ * and count each frame as @outcome says.
  */
-static void lumen_tx_complete(struct lumen_qp *qp, const struct lumen_cqe *cqe,
-			      u32 flags, int budget, unsigned int *pkts,
-			      unsigned int *bytes)
+static void lumen_tx_free_slots(struct lumen_qp *qp, u32 n,
+				enum lumen_tx_outcome outcome, int budget,
+				unsigned int *pkts, unsigned int *bytes)
 {
 	struct lumen_tx_ring *tx = &qp->tx;
 	struct device *dev = lumen_dma_dev(qp);
-	u32 id = le16_to_cpu(cqe->id);
-	u32 pending, n;
-
-	pending = (tx->tail - tx->head) & tx->size_mask;
-	n = ((id - tx->head) & tx->size_mask) + 1;
-	if (id > tx->size_mask || n > pending || !tx->bufs[id].skb) {
-		lumen_stats_add(&tx->stats, &tx->stats.bad_cqe, 1);
-		return;
-	}
 
 	while (n--) {
 		struct lumen_tx_buf *buf = &tx->bufs[tx->head];
@@ -265,17 +263,53 @@ static void lumen_tx_complete(struct lumen_qp *qp, const struct lumen_cqe *cqe,
 		(*pkts)++;
 		*bytes += skb->len;
 		u64_stats_update_begin(&tx->stats.syncp);
-		if (flags & (LUMEN_CQE_ERR_LEN | LUMEN_CQE_ERR_DESC)) {
-			tx->stats.errors++;
-		} else if (flags & LUMEN_CQE_DROP_LINK) {
-			tx->stats.dropped++;
-		} else {
+		switch (outcome) {
+		case LUMEN_TX_SENT:
 			tx->stats.packets++;
 			tx->stats.bytes += skb->len;
+			break;
+		case LUMEN_TX_ERROR:
+			tx->stats.errors++;
+			break;
+		case LUMEN_TX_DROPPED:
+			tx->stats.dropped++;
+			break;
+		case LUMEN_TX_LOST:
+			tx->stats.lost_cqe++;
+			break;
 		}
 		u64_stats_update_end(&tx->stats.syncp);
 		napi_consume_skb(skb, budget);
 	}
+}
+
+/* A TX completion names the EOP descriptor of a frame and completes every
+ * descriptor up to it.  The id comes from the device: it must point at an
+ * outstanding EOP slot, or the completion is counted and ignored.
+ */
+static void lumen_tx_complete(struct lumen_qp *qp, const struct lumen_cqe *cqe,
+			      u32 flags, int budget, unsigned int *pkts,
+			      unsigned int *bytes)
+{
+	struct lumen_tx_ring *tx = &qp->tx;
+	u32 id = le16_to_cpu(cqe->id);
+	enum lumen_tx_outcome outcome;
+	u32 pending, n;
+
+	pending = (tx->tail - tx->head) & tx->size_mask;
+	n = ((id - tx->head) & tx->size_mask) + 1;
+	if (id > tx->size_mask || n > pending || !tx->bufs[id].skb) {
+		lumen_stats_add(&tx->stats, &tx->stats.bad_cqe, 1);
+		return;
+	}
+
+	if (flags & (LUMEN_CQE_ERR_LEN | LUMEN_CQE_ERR_DESC))
+		outcome = LUMEN_TX_ERROR;
+	else if (flags & LUMEN_CQE_DROP_LINK)
+		outcome = LUMEN_TX_DROPPED;
+	else
+		outcome = LUMEN_TX_SENT;
+	lumen_tx_free_slots(qp, n, outcome, budget, pkts, bytes);
 }
 
 static void lumen_tx_wake(struct lumen_tx_ring *tx, unsigned int pkts,
@@ -304,7 +338,6 @@ static void lumen_tx_reconcile(struct lumen_qp *qp, u32 hw_head, int budget,
 			       unsigned int *pkts, unsigned int *bytes)
 {
 	struct lumen_tx_ring *tx = &qp->tx;
-	struct device *dev = lumen_dma_dev(qp);
 	u32 pending, done;
 
 	WRITE_ONCE(tx->reconcile, false);
@@ -312,21 +345,7 @@ static void lumen_tx_reconcile(struct lumen_qp *qp, u32 hw_head, int budget,
 	done = (hw_head - tx->head) & tx->size_mask;
 	if (hw_head > tx->size_mask || done > pending)
 		return;
-
-	while (done--) {
-		struct lumen_tx_buf *buf = &tx->bufs[tx->head];
-		struct sk_buff *skb = buf->skb;
-
-		lumen_tx_unmap(dev, buf);
-		tx->head = (tx->head + 1) & tx->size_mask;
-		if (!skb)
-			continue;
-		buf->skb = NULL;
-		(*pkts)++;
-		*bytes += skb->len;
-		lumen_stats_add(&tx->stats, &tx->stats.lost_cqe, 1);
-		napi_consume_skb(skb, budget);
-	}
+	lumen_tx_free_slots(qp, done, LUMEN_TX_LOST, budget, pkts, bytes);
 }
 
 /* Descriptors outstanding and none completed since the last look. */

@@ -14,16 +14,7 @@
 
 FAULT_FW_FATAL=0x10
 
-cleanup()
-{
-	traffic_stop
-	for b in $(lumen_bdfs); do
-		testwin "$b" set faults 0
-	done
-	ns_cleanup
-	lumen_unload
-}
-trap cleanup EXIT
+trap fault_test_cleanup EXIT
 
 # counter REPORTER FIELD: error or recover count of a reporter of A.
 counter()

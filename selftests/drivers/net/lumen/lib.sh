@@ -267,6 +267,19 @@ ns_works()
 	ip netns exec lumen_a ping -c 2 -i 0.1 -W 2 10.76.0.2 > /dev/null
 }
 
+# fault_test_cleanup: the EXIT trap of a test that injects device faults
+# under traffic: stop the traffic, clear every fault (they survive
+# resets), take down the namespaces and unload.
+fault_test_cleanup()
+{
+	traffic_stop
+	for b in $(lumen_bdfs); do
+		testwin "$b" set faults 0
+	done
+	ns_cleanup
+	lumen_unload
+}
+
 # ns_stat NS DEV FIELD: one counter of `ip -s`, by its sysfs name.
 ns_stat()
 {

@@ -10,16 +10,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-cleanup()
-{
-	traffic_stop
-	for b in $(lumen_bdfs); do
-		testwin "$b" set faults 0
-	done
-	ns_cleanup
-	lumen_unload
-}
-trap cleanup EXIT
+trap fault_test_cleanup EXIT
 
 # missed NS DEV: cqN_missed_irq summed over the queue pairs.
 missed()

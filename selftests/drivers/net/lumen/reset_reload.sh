@@ -14,16 +14,7 @@
 
 ROUNDS=${ROUNDS:-$(rounds 100 25)}
 
-cleanup()
-{
-	traffic_stop
-	for b in $(lumen_bdfs); do
-		testwin "$b" set faults 0
-	done
-	ns_cleanup
-	lumen_unload
-}
-trap cleanup EXIT
+trap fault_test_cleanup EXIT
 
 # settings NS DEV: what must survive a reset, on one line.
 settings()
