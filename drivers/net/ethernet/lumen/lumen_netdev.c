@@ -57,11 +57,11 @@ static void lumen_service_task(struct work_struct *work)
 	struct lumen_net *ln = container_of(to_delayed_work(work),
 					    struct lumen_net, service_task);
 
-	if (lumen_qps_check_progress(ln, &ln->hung_qp)) {
-		/* the restart stops this task and starts it again */
+	/* Whether devlink health then restarts the queues is the
+	 * operator's choice: keep watching either way.
+	 */
+	if (lumen_qps_check_progress(ln, &ln->hung_qp))
 		schedule_work(&ln->restart_task);
-		return;
-	}
 	schedule_delayed_work(&ln->service_task, HZ);
 }
 

@@ -378,7 +378,11 @@ static bool lumen_tx_hung(struct lumen_qp *qp, bool stalled)
 	else if (tx->hung < LUMEN_TX_HANG_PERIODS)
 		tx->hung++;
 	tx->seen_hw_head = hw_head;
-	return tx->hung >= LUMEN_TX_HANG_PERIODS;
+	if (tx->hung < LUMEN_TX_HANG_PERIODS)
+		return false;
+	/* reported once; a hang that lasts is reported again */
+	tx->hung = 0;
+	return true;
 }
 
 /* The entry at @head is new if its PHASE bit is @phase. */

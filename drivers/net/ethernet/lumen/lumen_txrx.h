@@ -78,7 +78,7 @@ struct lumen_tx_buf {
  * @seen_head: @head when the service task last looked
  * @seen_hw_head: the device's TXQ_HEAD then
  * @hung: service periods in a row the device consumed nothing of what
- *	was outstanding
+ *	was outstanding, back to 0 once reported
  * @reconcile: the service task found no progress: NAPI completes what
  *	TXQ_HEAD says the device consumed
  * @stats: counters
