@@ -3,8 +3,9 @@
 #
 # Fuzz the control interfaces with bounded random sequences: CALLS
 # (2000; 500 on the debug kernel) ethtool, ip link and devlink requests
-# on one port, with values drawn from the edges of what is valid and far
-# beyond, as root and as an unprivileged user.  Where the valid range is
+# (health reporters and the registers region too) on one port, with
+# values drawn from the edges of what is valid and far beyond, as root
+# and as an unprivileged user.  Where the valid range is
 # known (ring sizes, channels, MTU) the outcome must match it: no silent
 # success of a bad value, no refusal of a good one; every refusal must
 # say something.  Nothing may crash, warn or leak (the harness scans the
@@ -100,7 +101,16 @@ one_call()
 		else
 			expect any devlink dev "$(pick info show param)" "pci/$BDF"
 		fi ;;
-	13)	expect fail devlink port split "pci/$BDF/0" count "$(pick 0 1 2 3 4 8 16)" ;;
+	13)	case $((RANDOM % 4)) in
+		0)	expect fail devlink port split "pci/$BDF/0" count "$(pick 0 1 2 3 4 8 16)" ;;
+		1)	r=$(pick tx fw bogus)
+			if [ $r = bogus ]; then w=fail; else w=ok; fi
+			expect $w devlink health "$(pick show diagnose)" "pci/$BDF" reporter $r ;;
+		2)	expect any devlink region new "pci/$BDF/registers" snapshot \
+				"$(pick 0 1 2 3 4 5 4294967295)" ;;
+		3)	expect any devlink region del "pci/$BDF/registers" snapshot \
+				"$(pick 0 1 2 3 4 5)" ;;
+		esac ;;
 	14)	expect fail devlink dev reload "pci/$BDF" action "$(pick fw_activate bogus)" ;;
 	15)	# as nobody: every change refused, reads allowed
 		expect fail setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
