@@ -42,13 +42,14 @@ irqs()
 		awk '{ for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }'
 }
 
-# burst: BURST UDP datagrams from A to B, as fast as bash sends them;
+# burst: BURST UDP datagrams from A to B, as fast as pktgen sends them;
 # prints the interrupts B took for them.
 burst()
 {
 	before=$(irqs)
-	ip netns exec lumen_a bash -c "exec 3> /dev/udp/10.76.0.2/9
-		for i in \$(seq 1 $BURST); do echo lumen >&3; done" 2> /dev/null
+	pktgen_send lumen_a "$PORT_A" 10.76.0.2 \
+		"$(ip netns exec lumen_b cat /sys/class/net/"$PORT_B"/address)" \
+		$BURST 0 || return 1
 	sleep 0.5
 	echo $(($(irqs) - before))
 }
@@ -103,11 +104,12 @@ mode_changes_under_traffic()
 		1) args="adaptive-rx off rx-usecs 50 rx-frames 8" ;;
 		2) args="adaptive-rx off rx-usecs 0 rx-frames 0" ;;
 		esac
-		ip netns exec lumen_b ethtool -C "$PORT_B" $args || return 1
+		ip netns exec lumen_b ethtool -C "$PORT_B" $args ||
+			fail_msg "round $r: ethtool -C $args failed" || return 1
 		sleep 0.2
 	done
 	traffic_stop
-	ns_works
+	wait_for 5 ns_works || fail_msg "no traffic after the mode changes"
 }
 
 ktap_header 6

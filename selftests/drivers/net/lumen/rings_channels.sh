@@ -186,18 +186,9 @@ counts()
 # every frame A's device sent B's device delivered or counted as dropped.
 counters_agree()
 {
-	modprobe pktgen || return 1
 	mac_b=$(ip netns exec lumen_b cat /sys/class/net/"$PORT_B"/address)
-	pg=/proc/net/pktgen
-	ip netns exec lumen_a sh -c "echo rem_device_all > $pg/kpktgend_0 &&
-		echo 'add_device $PORT_A' > $pg/kpktgend_0 &&
-		echo 'count 2000' > $pg/$PORT_A && echo 'pkt_size 60' > $pg/$PORT_A &&
-		echo 'delay 200000' > $pg/$PORT_A &&
-		echo 'dst 10.76.0.2' > $pg/$PORT_A && echo 'dst_mac $mac_b' > $pg/$PORT_A &&
-		echo 'udp_dst_min 9' > $pg/$PORT_A && echo 'udp_dst_max 9' > $pg/$PORT_A" ||
-		return 1
 	before=$(counts)
-	ip netns exec lumen_a sh -c "echo start > $pg/pgctrl" || return 1
+	pktgen_send lumen_a "$PORT_A" 10.76.0.2 "$mac_b" 2000 200000 || return 1
 	sleep 1
 	after=$(counts)
 	log "A sent (driver stack device), B received (driver stack device) and dropped: $before -> $after"
