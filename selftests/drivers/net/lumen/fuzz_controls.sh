@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fuzz the control interfaces with bounded random sequences: CALLS
-# (2000; 500 on the debug kernel) ethtool, ip link and devlink requests
+# (2000; 200 on the debug kernel) ethtool, ip link and devlink requests
 # (health reporters and the registers region too) on one port, with
 # values drawn from the edges of what is valid and far beyond, as root
 # and as an unprivileged user.  Where the valid range is
@@ -14,7 +14,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CALLS=${CALLS:-$(rounds 2000 500)}
+CALLS=${CALLS:-$(rounds 2000 200)}
 SEED=${SEED:-$(date +%s)}
 NOBODY=65534
 
