@@ -302,11 +302,15 @@ lumen_vm_dir()
 #   it unbinds; DMA-API debugging reports them.  Only reports whose leaked
 #   mapping was made by page_pool_dma_map() match; a leaked mapping of
 #   the driver's own (TX, rings) still fails.
+#   pciehp-lockdep: removing a device through native PCIe hotplug,
+#   pciehp_unconfigure_device() takes pciehp's ctrl->reset_lock under
+#   pci_rescan_remove_lock, the reverse of its own order elsewhere.
 LUMEN_KNOWN_KERNEL_BUGS=(
 	'irq-proc|at fs/proc/generic.c:734 remove_proc_entry+|unregister_irq_proc+'
 	'page-pool-inflight|has pending DMA allocations while released from device|page_pool_dma_map+|80'
 	'page-pool-inflight|at kernel/dma/debug.c:859 dma_debug_device_change+|page_pool_dma_map+|80'
 	'page-pool-inflight|DMA-API: Mapped at:|page_pool_dma_map+|8'
+	'pciehp-lockdep|possible circular locking dependency detected|(&ctrl->reset_lock){|8'
 )
 
 # _lumen_known_bug FILE LINENO: the ID of the known kernel bug whose
