@@ -77,11 +77,11 @@ moderation_cuts_interrupts()
 	ip netns exec lumen_b ethtool -C "$PORT_B" adaptive-rx off rx-usecs 0 rx-frames 0 ||
 		return 1
 	none=$(burst)
-	ip netns exec lumen_b ethtool -C "$PORT_B" rx-usecs 2000 rx-frames 128 || return 1
-	[ "$(field rx-usecs)" = 2000 ] && [ "$(field rx-frames)" = 128 ] ||
+	ip netns exec lumen_b ethtool -C "$PORT_B" rx-usecs 20000 rx-frames 256 || return 1
+	[ "$(field rx-usecs)" = 20000 ] && [ "$(field rx-frames)" = 256 ] ||
 		fail_msg "ethtool -c shows $(field rx-usecs)/$(field rx-frames)" || return 1
 	moderated=$(burst)
-	log "$BURST datagrams: $none interrupts unmoderated, $moderated at 2000 us/128 frames"
+	log "$BURST datagrams: $none interrupts unmoderated, $moderated at 20000 us/256 frames"
 	[ "$moderated" -gt 0 ] && [ $((moderated * 2)) -lt "$none" ] ||
 		fail_msg "moderation did not halve the interrupts"
 }
@@ -91,7 +91,7 @@ settings_survive()
 	ip -n lumen_b link set "$PORT_B" down && ip -n lumen_b link set "$PORT_B" up &&
 	devlink dev reload "pci/$BDF_B" || return 1
 	wait_for 10 carrier_in lumen_b "$PORT_B" || return 1
-	[ "$(field rx-usecs)" = 2000 ] && [ "$(field rx-frames)" = 128 ] &&
+	[ "$(field rx-usecs)" = 20000 ] && [ "$(field rx-frames)" = 256 ] &&
 	[ "$(adaptive_rx)" = off ] || fail_msg "settings lost: $(coal | tr '\n' ' ')"
 }
 
