@@ -88,6 +88,8 @@ moderation_cuts_interrupts()
 
 settings_survive()
 {
+	ip netns exec lumen_b ethtool -C "$PORT_B" adaptive-rx off rx-usecs 20000 \
+		rx-frames 256 || return 1
 	ip -n lumen_b link set "$PORT_B" down && ip -n lumen_b link set "$PORT_B" up &&
 	devlink dev reload "pci/$BDF_B" || return 1
 	wait_for 10 carrier_in lumen_b "$PORT_B" || return 1
@@ -117,7 +119,13 @@ lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "adaptive_by_default" defaults
 ktap_check "bad_parameters_refused" refusals
-ktap_check "moderation_cuts_interrupts" moderation_cuts_interrupts
+if debug_kernel; then
+	# under KASAN the guest is too slow for a burst to outrun NAPI: CI
+	# saw 3 interrupts unmoderated and 37 moderated, and the reverse
+	ktap_skip "moderation_cuts_interrupts" "interrupt counts follow the debug kernel's speed, not moderation; checked on the stock kernel"
+else
+	ktap_check "moderation_cuts_interrupts" moderation_cuts_interrupts
+fi
 ktap_check "settings_survive_down_up_and_reload" settings_survive
 ktap_check "mode_changes_under_traffic" mode_changes_under_traffic
 ktap_finish
