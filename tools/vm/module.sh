@@ -32,7 +32,8 @@ main()
 		lumen_die "no Makefile in ${mdir#"$LUMEN_TOP"/}: the driver is not there yet"
 	fi
 	# Debian ships no vmlinux for BTF; kbuild says so on every build.
-	make -s -C "$kdir" M="$mdir" "${@:-modules}" 2>&1 |
+	make -s -C "$kdir" M="$mdir" LUMEN_UAPI_INC="$LUMEN_TOP/include/uapi" \
+		"${@:-modules}" 2>&1 |
 		{ grep -v '^Skipping BTF generation' || true; } >&2
 	[ $# -gt 0 ] || echo "$mdir/lumen.ko"
 }

@@ -25,6 +25,8 @@
 #ifdef CONFIG_LINUX
 #include <linux/types.h>
 #else
+typedef uint8_t __u8;
+typedef uint16_t __be16;
 typedef uint16_t __le16;
 typedef uint32_t __le32;
 typedef uint64_t __le64;
@@ -64,5 +66,7 @@ QEMU_BUILD_BUG_ON(sizeof(struct lumen_tx_desc) != 16);
 QEMU_BUILD_BUG_ON(sizeof(struct lumen_rx_desc) != 16);
 QEMU_BUILD_BUG_ON(sizeof(struct lumen_cqe) != 16);
 QEMU_BUILD_BUG_ON(offsetof(struct lumen_cqe, flags) != 12);
+QEMU_BUILD_BUG_ON(sizeof(struct lumen_raw_wire_hdr) !=
+                  LUMEN_RAW_WIRE_HDR_LEN);
 
 #endif /* HW_NET_LUMEN_HW_SHIM_H */

@@ -6,7 +6,8 @@
  *
  * Link state, the PORT register block, the RX address filter, the glue to
  * QEMU's net layer (receive, can_receive, link changes), MAC loopback and
- * the statistics counters.
+ * the statistics counters.  Raw frames are told apart here, first thing
+ * on receive, and handed to lumen-raw.c: no filter or RX_EN applies.
  */
 
 #include "qemu/osdep.h"
@@ -266,15 +267,16 @@ static void lumen_port_rx_drop(LumenState *s, enum lumen_stat counter,
 }
 
 /*
- * One frame from the fiber (or from loopback).  Returns @size when the
- * frame was consumed (delivered or dropped) and 0 to ask the net layer to
- * hold it until lumen_port_rx_kick(); only when @may_wait.
+ * One non-raw frame from the fiber (or from loopback), through the MAC's
+ * frame path.  Returns @size when the frame was consumed (delivered or
+ * dropped) and 0 to ask the net layer to hold it until
+ * lumen_port_rx_kick(); only when @may_wait.
  */
-static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
-                                   size_t size, bool may_wait)
+static ssize_t lumen_port_rx_mac(LumenState *s, const uint8_t *buf,
+                                 size_t size, bool may_wait)
 {
-    LumenRxHash rh;
-    unsigned qpi = lumen_rss_select(s, buf, size, &rh.hash, &rh.flags);
+    LumenRxMeta rm = { .flow = 0 };
+    unsigned qpi = lumen_rss_select(s, buf, size, &rm.hash, &rm.flags);
     const char *blocked = lumen_port_rx_blocked(s, qpi);
 
     if (blocked) {
@@ -298,7 +300,7 @@ static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
         return size;
     }
 
-    switch (lumen_rx_deliver(s, qpi, buf, size, &rh)) {
+    switch (lumen_rx_deliver(s, qpi, buf, size, &rm)) {
     case LUMEN_RX_DONE:
         lumen_stat_add(s, LUMEN_STAT_RX_FRAMES, 1);
         lumen_stat_add(s, LUMEN_STAT_RX_BYTES, size);
@@ -322,6 +324,21 @@ static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
         trace_lumen_rx_drop(size, "dma error");
         return size;
     }
+}
+
+/*
+ * One frame from the fiber (or from loopback).  A raw frame is always
+ * consumed at once: a raw channel without buffers never holds back the
+ * frames behind it.
+ */
+static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
+                                   size_t size, bool may_wait)
+{
+    if (lumen_raw_match(buf, size)) {
+        lumen_raw_receive(s, buf, size);
+        return size;
+    }
+    return lumen_port_rx_mac(s, buf, size, may_wait);
 }
 
 /* The net layer may deliver again (held frames are retried or dropped). */
@@ -374,7 +391,15 @@ void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len)
     lumen_stat_count_size(s, len, LUMEN_STAT_TX_64);
     lumen_stat_count_ctrl(s, frame, len, LUMEN_STAT_TX_MAC_CTRL,
                           LUMEN_STAT_TX_PAUSE);
+    lumen_port_send(s, frame, len);
+}
 
+/*
+ * Put a counted, padded frame on the fiber, or back into this port's RX
+ * when LOOPBACK is set.
+ */
+void lumen_port_send(LumenState *s, uint8_t *frame, size_t len)
+{
     if (s->port_ctrl & LUMEN_PORT_CTRL_LOOPBACK) {
         lumen_port_rx_frame(s, frame, len, false);
     } else {

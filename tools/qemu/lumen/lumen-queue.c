@@ -8,6 +8,8 @@
  * completion queue (CQ) that reports both, plus one MSI-X vector.  This
  * file owns the QP register block, the TX engine (a bottom half), the RX
  * delivery into posted buffers, CQE writing and the per-queue interrupt.
+ * Raw queue pairs (lumen-raw.c) are queue pairs of this engine too, at
+ * internal indices LUMEN_RAW_QPI(n); only what they send differs.
  *
  * Rings are only used while ACTIVE, and ACTIVE implies a validated
  * configuration: size a power of two in range, 16-byte aligned base,
@@ -204,9 +206,12 @@ void lumen_irq_batch_end(LumenState *s)
 {
     unsigned qpi;
 
-    for (qpi = 0; qpi < s->num_qp; qpi++) {
+    for (qpi = 0; qpi < LUMEN_QP_TOTAL; qpi++) {
         LumenQueuePair *qp = &s->qp[qpi];
 
+        if (!lumen_qp_exists(s, qpi)) {
+            continue;
+        }
         if (qp->cqe_batch) {
             qp->cqe_batch = false;
             lumen_qp_irq_moderate(s, qpi);
@@ -218,7 +223,7 @@ void lumen_irq_timers_init(LumenState *s)
 {
     unsigned qpi;
 
-    for (qpi = 0; qpi < LUMEN_MAX_QP; qpi++) {
+    for (qpi = 0; qpi < LUMEN_QP_TOTAL; qpi++) {
         s->irq_timer[qpi].s = s;
         s->irq_timer[qpi].qpi = qpi;
         s->irq_timer[qpi].timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
@@ -231,7 +236,7 @@ void lumen_irq_timers_free(LumenState *s)
 {
     unsigned qpi;
 
-    for (qpi = 0; qpi < LUMEN_MAX_QP; qpi++) {
+    for (qpi = 0; qpi < LUMEN_QP_TOTAL; qpi++) {
         timer_free(s->irq_timer[qpi].timer);
         s->irq_timer[qpi].timer = NULL;
     }
@@ -360,10 +365,19 @@ static bool lumen_tx_fetch(LumenState *s, unsigned qpi, LumenTxFrame *f)
     return true;
 }
 
+/* ERR_DESC for a chain no frame can be made of, else 0. */
+static uint32_t lumen_tx_check_chain(const LumenTxFrame *f)
+{
+    if (!f->eop || f->ndesc > LUMEN_TX_MAX_DESCS || f->zero_len) {
+        return LUMEN_CQE_ERR_DESC;
+    }
+    return 0;
+}
+
 /* The CQE error flag of a frame that must not be sent, or 0. */
 static uint32_t lumen_tx_check(LumenState *s, const LumenTxFrame *f)
 {
-    if (!f->eop || f->ndesc > LUMEN_TX_MAX_DESCS || f->zero_len) {
+    if (lumen_tx_check_chain(f)) {
         return LUMEN_CQE_ERR_DESC;
     }
     if (f->flags & LUMEN_TXD_TSO) {
@@ -380,15 +394,18 @@ static uint32_t lumen_tx_check(LumenState *s, const LumenTxFrame *f)
     return 0;
 }
 
-/* Copy a checked frame into s->tx_frame; false if a DMA read failed. */
+/*
+ * Copy a checked frame to @dst, inside s->tx_frame with room for it;
+ * false if a DMA read failed.
+ */
 static bool lumen_tx_gather(LumenState *s, unsigned qpi,
-                            const LumenTxFrame *f)
+                            const LumenTxFrame *f, uint8_t *dst)
 {
     size_t off = 0;
     unsigned i;
 
     for (i = 0; i < f->ndesc; i++) {
-        if (pci_dma_read(PCI_DEVICE(s), f->addr[i], s->tx_frame + off,
+        if (pci_dma_read(PCI_DEVICE(s), f->addr[i], dst + off,
                          f->len[i]) != MEMTX_OK) {
             lumen_ring_fail(s, qpi, LUMEN_RING_TX, LUMEN_QERR_DMA);
             return false;
@@ -414,6 +431,41 @@ typedef enum LumenTxStep {
     LUMEN_TX_CONSUMED,      /* one frame completed, sent or not */
 } LumenTxStep;
 
+/*
+ * A raw queue pair's frame: the payload goes behind the wire header that
+ * lumen_raw_transmit() builds; no offloads, PORT_MAX_FRAME does not
+ * apply, and errors count in no frame counter (the CQE reports them).
+ */
+static LumenTxStep lumen_tx_one_raw(LumenState *s, unsigned qpi,
+                                    const LumenTxFrame *f)
+{
+    LumenRing *txq = &s->qp[qpi].ring[LUMEN_RING_TX];
+    uint32_t clock = (uint32_t)lumen_clock_ns();
+    uint32_t err = lumen_tx_check_chain(f);
+
+    if (!err) {
+        err = lumen_raw_tx_check(f->flags, f->total);
+    }
+    if (!err && !s->link_up) {
+        err = LUMEN_CQE_DROP_LINK;
+    }
+    if (!err && !lumen_tx_gather(s, qpi, f,
+                                 s->tx_frame + LUMEN_RAW_WIRE_HDR_LEN)) {
+        return LUMEN_TX_STALLED;
+    }
+
+    txq->head = lumen_ring_next(txq, f->last);
+    trace_lumen_tx_frame(qpi, f->last, f->total, err);
+    if (!lumen_cq_post(s, qpi, MIN(f->total, UINT16_MAX), f->last, 0, clock,
+                       err)) {
+        return LUMEN_TX_STALLED;
+    }
+    if (!err) {
+        lumen_raw_transmit(s, qpi, f->csum_start, f->total);
+    }
+    return LUMEN_TX_CONSUMED;
+}
+
 static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
 {
     LumenQueuePair *qp = &s->qp[qpi];
@@ -436,6 +488,9 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     if (!lumen_tx_fetch(s, qpi, &f)) {
         return LUMEN_TX_STALLED;
     }
+    if (lumen_qp_is_raw(qpi)) {
+        return lumen_tx_one_raw(s, qpi, &f);
+    }
 
     err = lumen_tx_check(s, &f);
     if (err) {
@@ -443,7 +498,7 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     } else if (!s->link_up) {
         err = LUMEN_CQE_DROP_LINK;
         lumen_stat_add(s, LUMEN_STAT_TX_DROP_LINK, 1);
-    } else if (!lumen_tx_gather(s, qpi, &f)) {
+    } else if (!lumen_tx_gather(s, qpi, &f, s->tx_frame)) {
         return LUMEN_TX_STALLED;
     } else if (f.flags & LUMEN_TXD_TSO) {
         err = lumen_tso_prepare(s, s->tx_frame, f.total, f.csum_start,
@@ -492,8 +547,10 @@ void lumen_tx_bh(void *opaque)
     if (!lumen_is_ready(s)) {
         return;
     }
-    for (qpi = 0; qpi < s->num_qp; qpi++) {
-        more |= lumen_tx_run_queue(s, qpi, LUMEN_TX_BUDGET);
+    for (qpi = 0; qpi < LUMEN_QP_TOTAL; qpi++) {
+        if (lumen_qp_exists(s, qpi)) {
+            more |= lumen_tx_run_queue(s, qpi, LUMEN_TX_BUDGET);
+        }
     }
     lumen_irq_batch_end(s);
     if (more) {
@@ -609,23 +666,48 @@ static bool lumen_rx_copy(LumenState *s, unsigned qpi, const uint8_t *buf,
     return true;
 }
 
-static bool lumen_rx_complete(LumenState *s, unsigned qpi, const uint8_t *buf,
-                              size_t size, const LumenRxHash *rh,
-                              const LumenRxBuf *bufs, unsigned n)
+/* Raw frames: RAW, the flow id and the clock in every CQE, no offloads. */
+static bool lumen_rx_complete_raw(LumenState *s, unsigned qpi,
+                                  const LumenRxMeta *rm,
+                                  const LumenRxBuf *bufs, unsigned n)
 {
-    uint16_t csum = lumen_csum_fold(lumen_csum_add(0, buf + ETH_HLEN,
-                                                   size - ETH_HLEN));
     unsigned i;
 
+    for (i = 0; i < n; i++) {
+        uint32_t flags = LUMEN_CQE_RX | LUMEN_CQE_RAW;
+
+        if (i == n - 1) {
+            flags |= LUMEN_CQE_EOP;
+        }
+        if (!lumen_cq_post(s, qpi, bufs[i].len, bufs[i].id, rm->flow,
+                           rm->hash, flags)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool lumen_rx_complete(LumenState *s, unsigned qpi, const uint8_t *buf,
+                              size_t size, const LumenRxMeta *rm,
+                              const LumenRxBuf *bufs, unsigned n)
+{
+    uint16_t csum;
+    unsigned i;
+
+    if (rm->flags & LUMEN_CQE_RAW) {
+        return lumen_rx_complete_raw(s, qpi, rm, bufs, n);
+    }
+    csum = lumen_csum_fold(lumen_csum_add(0, buf + ETH_HLEN,
+                                          size - ETH_HLEN));
     for (i = 0; i < n; i++) {
         bool last = i == n - 1;
         uint32_t flags = LUMEN_CQE_RX;
 
         if (last) {
-            flags |= LUMEN_CQE_EOP | LUMEN_CQE_CSUM_COMPLETE | rh->flags;
+            flags |= LUMEN_CQE_EOP | LUMEN_CQE_CSUM_COMPLETE | rm->flags;
         }
         if (!lumen_cq_post(s, qpi, bufs[i].len, bufs[i].id,
-                           last ? csum : 0, last ? rh->hash : 0, flags)) {
+                           last ? csum : 0, last ? rm->hash : 0, flags)) {
             return false;
         }
     }
@@ -633,13 +715,14 @@ static bool lumen_rx_complete(LumenState *s, unsigned qpi, const uint8_t *buf,
 }
 
 /*
- * Write a frame (at least ETH_HLEN bytes, already filtered) into the
- * posted buffers of queue pair @qpi and post one CQE per buffer.  Nothing
- * is consumed unless the whole frame fits.
+ * Write a frame (at least ETH_HLEN bytes, already filtered; for a raw
+ * frame, with LUMEN_CQE_RAW in @rm, its payload of at least one byte)
+ * into the posted buffers of queue pair @qpi and post one CQE per buffer.
+ * Nothing is consumed unless the whole frame fits.
  */
 LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
                                const uint8_t *buf, size_t size,
-                               const LumenRxHash *rh)
+                               const LumenRxMeta *rm)
 {
     LumenRing *rxq = &s->qp[qpi].ring[LUMEN_RING_RX];
     LumenRxBuf bufs[LUMEN_RX_MAX_BUFS];
@@ -655,7 +738,7 @@ LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
     }
     rxq->head = (rxq->head + n) & lumen_ring_mask(rxq);
     trace_lumen_rx_frame(qpi, size, n);
-    if (!lumen_rx_complete(s, qpi, buf, size, rh, bufs, n)) {
+    if (!lumen_rx_complete(s, qpi, buf, size, rm, bufs, n)) {
         return LUMEN_RX_FAILED;
     }
     return LUMEN_RX_DONE;
@@ -838,7 +921,7 @@ void lumen_queues_reset(LumenState *s)
 {
     unsigned qpi;
 
-    for (qpi = 0; qpi < LUMEN_MAX_QP; qpi++) {
+    for (qpi = 0; qpi < LUMEN_QP_TOTAL; qpi++) {
         LumenQueuePair *qp = &s->qp[qpi];
 
         if (s->irq_timer[qpi].timer) {
@@ -846,6 +929,8 @@ void lumen_queues_reset(LumenState *s)
         }
         memset(qp, 0, sizeof(*qp));
         qp->cq_phase = true;
-        qp->irq_vec = 1 + qpi;
+        /* Vectors 1.. for the queue pairs, then the raw ones. */
+        qp->irq_vec = lumen_qp_is_raw(qpi) ?
+                      1 + s->num_qp + (qpi - LUMEN_MAX_QP) : 1 + qpi;
     }
 }

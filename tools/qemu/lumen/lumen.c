@@ -165,8 +165,10 @@ static uint32_t lumen_ctrl_rev(LumenState *s)
 static uint32_t lumen_ctrl_cap(LumenState *s)
 {
     return LUMEN_FIELD_PREP(LUMEN_CTRL_CAP_QP, s->num_qp) |
-           LUMEN_FIELD_PREP(LUMEN_CTRL_CAP_VECTORS, 1 + s->num_qp) |
-           LUMEN_FIELD_PREP(LUMEN_CTRL_CAP_LANES, LUMEN_NUM_LANES);
+           LUMEN_FIELD_PREP(LUMEN_CTRL_CAP_VECTORS,
+                            1 + s->num_qp + s->num_raw_qp) |
+           LUMEN_FIELD_PREP(LUMEN_CTRL_CAP_LANES, LUMEN_NUM_LANES) |
+           LUMEN_FIELD_PREP(LUMEN_CTRL_CAP_RAW, s->num_raw_qp);
 }
 
 static bool lumen_ctrl_read(LumenState *s, hwaddr addr, uint32_t *val)
@@ -212,7 +214,7 @@ static bool lumen_ctrl_read(LumenState *s, hwaddr addr, uint32_t *val)
         break;
     case LUMEN_CTRL_CLOCK_LO:
         /* Latch the whole clock so that a LO, HI pair is consistent. */
-        s->clock_latch = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+        s->clock_latch = lumen_clock_ns();
         *val = (uint32_t)s->clock_latch;
         break;
     case LUMEN_CTRL_CLOCK_HI:
@@ -303,6 +305,19 @@ static bool lumen_qp_decode(LumenState *s, hwaddr addr, unsigned *qpi,
     return true;
 }
 
+/* Raw queue pair @n of the configured ones, and the register in its block. */
+static bool lumen_raw_decode(LumenState *s, hwaddr addr, unsigned *n,
+                             hwaddr *reg)
+{
+    if (!lumen_in_block(addr, LUMEN_RAW_BASE,
+                        LUMEN_RAW_QP(s->num_raw_qp, 0))) {
+        return false;
+    }
+    *n = (addr - LUMEN_RAW_BASE) / LUMEN_QP_STRIDE;
+    *reg = (addr - LUMEN_RAW_BASE) % LUMEN_QP_STRIDE;
+    return true;
+}
+
 /* One aligned 32-bit register read; false for an undefined offset. */
 static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
 {
@@ -322,6 +337,9 @@ static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
     }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_read(s, qpi, reg, val);
+    }
+    if (lumen_raw_decode(s, addr, &qpi, &reg)) {
+        return lumen_raw_read(s, qpi, reg, val);
     }
     if (lumen_in_block(addr, LUMEN_RSS_BASE, LUMEN_RSS_END)) {
         return lumen_rss_read(s, addr, val);
@@ -350,6 +368,9 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
     }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_write(s, qpi, reg, val);
+    }
+    if (lumen_raw_decode(s, addr, &qpi, &reg)) {
+        return lumen_raw_write(s, qpi, reg, val);
     }
     if (lumen_in_block(addr, LUMEN_RSS_BASE, LUMEN_RSS_END)) {
         return lumen_rss_write(s, addr, val);
@@ -510,6 +531,12 @@ static void lumen_realize(PCIDevice *pdev, Error **errp)
                    "it must be between 1 and %d", s->num_qp, LUMEN_MAX_QP);
         return;
     }
+    if (s->num_raw_qp > LUMEN_MAX_RAW_QP) {
+        error_setg(errp, "raw-queues=%" PRIu32 " is out of range, "
+                   "it must be between 0 and %d", s->num_raw_qp,
+                   LUMEN_MAX_RAW_QP);
+        return;
+    }
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     if (!s->serial) {
@@ -572,6 +599,8 @@ static Property lumen_properties[] = {
     DEFINE_NIC_PROPERTIES(LumenState, conf),
     DEFINE_PROP_UINT64("serial", LumenState, serial, 0),
     DEFINE_PROP_UINT32("queues", LumenState, num_qp, LUMEN_MAX_QP),
+    DEFINE_PROP_UINT32("raw-queues", LumenState, num_raw_qp,
+                       LUMEN_MAX_RAW_QP),
     DEFINE_PROP_BOOL("fail-reset", LumenState, fail_reset, false),
     DEFINE_PROP_UINT32("board-id", LumenState, board_id,
                        LUMEN_DEFAULT_BOARD_ID),

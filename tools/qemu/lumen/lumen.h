@@ -11,6 +11,8 @@
  *   lumen-port.c     MAC/port: link, RX filter, netdev glue, loopback, stats
  *   lumen-rss.c      receive-side scaling: Toeplitz hash, indirection
  *   lumen-tso.c      TCP segmentation offload
+ *   lumen-raw.c      raw-frame queue pairs: RAWQ_CHAN, wire header,
+ *                    channel lookup (the rings are lumen-queue.c's)
  *   lumen-testwin.c  BAR4, the test-only fault window
  *
  * The guest driver is untrusted: every index, size and address it hands
@@ -44,6 +46,15 @@ OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
 #define LUMEN_TX_BUDGET             256     /* frames per queue per BH run */
 #define LUMEN_RX_MAX_BUFS           64      /* buffers per RX frame */
 
+/*
+ * Queue pairs, normal and raw, share one array and one engine: internal
+ * index qpi 0..LUMEN_MAX_QP-1 is queue pair qpi, LUMEN_RAW_QPI(n) is raw
+ * queue pair n.  Only the first num_qp, and the first num_raw_qp raw
+ * ones, exist (lumen_qp_exists()).
+ */
+#define LUMEN_QP_TOTAL              (LUMEN_MAX_QP + LUMEN_MAX_RAW_QP)
+#define LUMEN_RAW_QPI(n)            (LUMEN_MAX_QP + (n))
+
 /* Which of a queue pair's three rings. */
 typedef enum LumenRingKind {
     LUMEN_RING_TX,
@@ -74,6 +85,7 @@ typedef struct LumenQueuePair {
     uint32_t irq_vec;
     uint32_t irq_mod;
     uint32_t err;           /* QP_ERR, enum lumen_qerr */
+    uint32_t raw_chan;      /* raw queue pairs: RAWQ_CHAN */
 } LumenQueuePair;
 
 /* A queue pair's moderation timer, and whose it is. */
@@ -98,6 +110,7 @@ struct LumenState {
     /* Properties */
     uint64_t serial;
     uint32_t num_qp;
+    uint32_t num_raw_qp;
     uint32_t board_id;
     uint32_t fw_version;
     bool fail_reset;
@@ -133,10 +146,13 @@ struct LumenState {
     uint32_t test_rev;
     uint32_t test_corrupt;
 
-    LumenQueuePair qp[LUMEN_MAX_QP];
-    LumenIrqTimer irq_timer[LUMEN_MAX_QP];
+    LumenQueuePair qp[LUMEN_QP_TOTAL];
+    LumenIrqTimer irq_timer[LUMEN_QP_TOTAL];
 
-    /* TX frame assembly buffer, up to a TSO frame (room for padding) */
+    /*
+     * TX frame assembly buffer, up to a TSO frame (room for padding), or
+     * a raw frame's wire header and payload.
+     */
     uint8_t tx_frame[LUMEN_TSO_MAX_LEN + LUMEN_MIN_FRAME];
     /* One TSO segment being sent */
     uint8_t tso_seg[LUMEN_MAX_FRAME];
@@ -151,6 +167,26 @@ static inline bool lumen_is_dead(LumenState *s)
 static inline bool lumen_is_ready(LumenState *s)
 {
     return (s->status & LUMEN_CTRL_STATUS_READY) && !lumen_is_dead(s);
+}
+
+static inline bool lumen_qp_is_raw(unsigned qpi)
+{
+    return qpi >= LUMEN_MAX_QP;
+}
+
+/* Is internal queue pair @qpi one of the configured ones? */
+static inline bool lumen_qp_exists(LumenState *s, unsigned qpi)
+{
+    if (lumen_qp_is_raw(qpi)) {
+        return qpi - LUMEN_MAX_QP < s->num_raw_qp;
+    }
+    return qpi < s->num_qp;
+}
+
+/* The device clock of CTRL_CLOCK, ns; raw completions carry bits 31:0. */
+static inline uint64_t lumen_clock_ns(void)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 }
 
 /* Register layout of a MAC address: byte 0 in bits 7:0 of the LO word. */
@@ -183,17 +219,23 @@ typedef enum LumenRxResult {
     LUMEN_RX_FAILED,        /* a DMA failed; the queue stopped */
 } LumenRxResult;
 
-/* What RSS found for a received frame: CQE hash and LUMEN_CQE_HASH* */
-typedef struct LumenRxHash {
+/*
+ * What the CQEs of a received frame carry besides length and buffer id.
+ * A normal frame: the RSS hash and LUMEN_CQE_HASH* in its last CQE (with
+ * CSUM_COMPLETE).  A raw frame (flags LUMEN_CQE_RAW): hash (the clock)
+ * and the flow id as csum in every CQE, RAW on every CQE.
+ */
+typedef struct LumenRxMeta {
     uint32_t hash;
     uint32_t flags;
-} LumenRxHash;
+    uint16_t flow;
+} LumenRxMeta;
 
 bool lumen_rx_qp_enabled(LumenState *s, unsigned qpi);
 bool lumen_rx_qp_has_room(LumenState *s, unsigned qpi);
 LumenRxResult lumen_rx_deliver(LumenState *s, unsigned qpi,
                                const uint8_t *buf, size_t size,
-                               const LumenRxHash *rh);
+                               const LumenRxMeta *rm);
 void lumen_irq_batch_end(LumenState *s);
 void lumen_irq_timers_init(LumenState *s);
 void lumen_irq_timers_free(LumenState *s);
@@ -209,6 +251,7 @@ void lumen_port_reset(LumenState *s);
 void lumen_port_update_link(LumenState *s);
 void lumen_port_rx_kick(LumenState *s);
 void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len);
+void lumen_port_send(LumenState *s, uint8_t *frame, size_t len);
 bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
                      uint64_t *val);
 void lumen_stat_add(LumenState *s, enum lumen_stat n, uint64_t delta);
@@ -238,6 +281,15 @@ bool lumen_rss_read(LumenState *s, hwaddr addr, uint32_t *val);
 bool lumen_rss_write(LumenState *s, hwaddr addr, uint32_t val);
 unsigned lumen_rss_select(LumenState *s, const uint8_t *buf, size_t size,
                           uint32_t *hash, uint32_t *flags);
+
+/* lumen-raw.c */
+bool lumen_raw_read(LumenState *s, unsigned n, hwaddr reg, uint32_t *val);
+bool lumen_raw_write(LumenState *s, unsigned n, hwaddr reg, uint32_t val);
+uint32_t lumen_raw_tx_check(uint16_t flags, uint32_t total);
+void lumen_raw_transmit(LumenState *s, unsigned qpi, uint16_t flow,
+                        uint32_t len);
+bool lumen_raw_match(const uint8_t *buf, size_t size);
+void lumen_raw_receive(LumenState *s, const uint8_t *buf, size_t size);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);

@@ -14,6 +14,8 @@
 
 #include "lumen_hw.h"
 
+struct lumen_raw_port;
+
 #define LUMEN_DRV_NAME		"lumen"
 
 /**
@@ -29,6 +31,8 @@
  * @board_id: board identifier
  * @dsn: PCIe device serial number
  * @max_qp: queue pairs the device and our vectors allow
+ * @max_raw: raw queue pairs the device and our vectors allow
+ * @raw_vec_base: MSI-X vector of raw queue pair 0
  * @num_vectors: MSI-X vectors allocated
  * @mac: factory MAC address
  * @stat_lock: serialises device counter reads with a reset
@@ -43,6 +47,8 @@
  * @fatal_errors: fatal firmware errors the device reported
  * @link_work: handles link changes outside of interrupt context
  * @gone_work: detaches the netdev after a surprise removal
+ * @raw: the raw-frame device of the port
+ * @raw_channels: raw channels running on it
  *
  * Lives in the devlink instance's private area.
  */
@@ -59,6 +65,8 @@ struct lumen_dev {
 	u32 board_id;
 	u64 dsn;
 	u16 max_qp;
+	u16 max_raw;
+	u16 raw_vec_base;
 	u16 num_vectors;
 	u8 mac[ETH_ALEN];
 
@@ -74,6 +82,8 @@ struct lumen_dev {
 	atomic_t fatal_errors;
 	struct work_struct link_work;
 	struct work_struct gone_work;
+	struct lumen_raw_port *raw;
+	atomic_t raw_channels;
 };
 
 /* lumen_dev::flags */

@@ -5,6 +5,7 @@
 #include <linux/netdevice.h>
 
 #include "lumen_netdev.h"
+#include "lumen_raw.h"
 
 struct lumen_stat_desc {
 	char name[ETH_GSTRING_LEN];
@@ -27,6 +28,13 @@ static const struct lumen_stat_desc lumen_dev_stats[] = {
 	{ "mac_rx_broadcast",		LUMEN_STAT_RX_BCAST },
 	{ "mac_tx_multicast",		LUMEN_STAT_TX_MCAST },
 	{ "mac_tx_broadcast",		LUMEN_STAT_TX_BCAST },
+	{ "raw_tx_frames",		LUMEN_STAT_RAW_TX_FRAMES },
+	{ "raw_tx_bytes",		LUMEN_STAT_RAW_TX_BYTES },
+	{ "raw_rx_frames",		LUMEN_STAT_RAW_RX_FRAMES },
+	{ "raw_rx_bytes",		LUMEN_STAT_RAW_RX_BYTES },
+	{ "raw_rx_no_channel",		LUMEN_STAT_RAW_RX_NO_CHAN },
+	{ "raw_rx_no_buffer",		LUMEN_STAT_RAW_RX_NOBUF },
+	{ "raw_rx_err_len",		LUMEN_STAT_RAW_RX_ERR_LEN },
 };
 
 /* Per-queue software counters: name suffix and field. */
@@ -358,7 +366,7 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(lumen_dev_stats) + 1 +
+	return ARRAY_SIZE(lumen_dev_stats) + 2 +
 	       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 				 ARRAY_SIZE(lumen_rxq_stats) +
 				 ARRAY_SIZE(lumen_cq_stats));
@@ -374,6 +382,7 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
 		ethtool_sprintf(&data, "%s", lumen_dev_stats[i].name);
 	ethtool_sprintf(&data, "tx_restarts");
+	ethtool_sprintf(&data, "raw_channels_open");
 	for (i = 0; i < ln->ld->max_qp; i++) {
 		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
 			ethtool_sprintf(&data, "tx%u_%s", i, lumen_txq_stats[j]);
@@ -395,6 +404,7 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
 		*data++ = lumen_rd_stat(ld, lumen_dev_stats[i].stat);
 	*data++ = ln->tx_restarts;
+	*data++ = lumen_raw_open_channels(ld);
 
 	for (i = 0; i < ld->max_qp; i++) {
 		lumen_ring_stats_read(&ln->qp[i]->tx.stats, &s);

@@ -29,7 +29,8 @@
 
 /* Limits */
 #define LUMEN_MAX_QP			16	/* TX/RX queue pairs */
-#define LUMEN_MAX_VECTORS		(LUMEN_MAX_QP + 1)
+#define LUMEN_MAX_RAW_QP		8	/* raw-frame queue pairs */
+#define LUMEN_MAX_VECTORS		(1 + LUMEN_MAX_QP + LUMEN_MAX_RAW_QP)
 #define LUMEN_MISC_VECTOR		0
 #define LUMEN_NUM_LANES			8
 #define LUMEN_RING_MIN			64
@@ -72,6 +73,7 @@
 #define   LUMEN_CTRL_CAP_QP		GENMASK(7, 0)
 #define   LUMEN_CTRL_CAP_VECTORS	GENMASK(15, 8)
 #define   LUMEN_CTRL_CAP_LANES		GENMASK(19, 16)
+#define   LUMEN_CTRL_CAP_RAW		GENMASK(23, 20)	/* raw queue pairs */
 #define LUMEN_CTRL_CTRL			0x0010	/* RW */
 #define   LUMEN_CTRL_CTRL_RESET		BIT(0)	/* self-clearing */
 #define LUMEN_CTRL_STATUS		0x0014	/* RO */
@@ -172,6 +174,52 @@ enum lumen_qerr {
 	LUMEN_QERR_BAD_CONFIG = 3,	/* size not a power of two in range */
 };
 
+/* RAW: raw-frame queue pairs.  Raw queue pair n has the registers of a
+ * queue pair, LUMEN_TXQ_BASE_LO to LUMEN_QP_ERR, at LUMEN_RAW_QP(n, reg),
+ * with the same meaning, plus RAWQ_CHAN: the channel id it sends with
+ * and receives.  Raw queue pairs work whatever PORT_CTRL's TX_EN and
+ * RX_EN say (the raw engine sits beside the MAC's frame path); they need
+ * the link.
+ *
+ * TX: a frame is a chain of descriptors as on a queue pair, of 1 to
+ * LUMEN_RAW_MAX_LEN payload bytes in all; csum_start of its first
+ * descriptor is the flow id it carries; CSUM and TSO complete with
+ * ERR_DESC.  The device puts a struct lumen_raw_wire_hdr in front of the
+ * payload (and pads the frame to LUMEN_MIN_FRAME).  Its TX completion
+ * carries the device clock at transmission, bits 31:0, in hash.
+ *
+ * RX: a frame from the fiber that starts with LUMEN_RAW_WIRE_DST and
+ * LUMEN_RAW_ETHERTYPE is a raw frame, never delivered to a queue pair,
+ * whatever the filters say.  Its payload (the header stripped, padding
+ * cut at the header's len) goes to the raw queue pair whose RAWQ_CHAN is
+ * the header's channel and whose RX ring is ACTIVE; with none it is
+ * counted in RAW_RX_NO_CHAN.  Its completions have RX, RAW and EOP on the
+ * last one, the flow id in csum, and the device clock at reception, bits
+ * 31:0, in hash.  A header whose len runs past the frame counts in
+ * RAW_RX_ERR_LEN.
+ */
+#define LUMEN_RAW_QP(n, reg)		(LUMEN_RAW_BASE + (n) * LUMEN_QP_STRIDE + (reg))
+#define LUMEN_RAWQ_CHAN			0x70	/* RW */
+#define   LUMEN_RAWQ_CHAN_ID		GENMASK(11, 0)
+#define LUMEN_RAW_QP_END		0x74
+#define LUMEN_RAW_CHAN_MAX		4095	/* channel ids 0 to this */
+
+/* Raw frames on the fiber: this header, then the payload. */
+#define LUMEN_RAW_ETHERTYPE		0x88b5	/* IEEE local experimental */
+#define LUMEN_RAW_WIRE_DST		{ 0x03, 0x4c, 0x55, 0x52, 0x41, 0x57 }
+
+struct lumen_raw_wire_hdr {
+	__u8 dst[6];		/* LUMEN_RAW_WIRE_DST */
+	__u8 src[6];		/* the sender's factory MAC */
+	__be16 proto;		/* LUMEN_RAW_ETHERTYPE */
+	__be16 chan;		/* channel id, 0 to LUMEN_RAW_CHAN_MAX */
+	__be16 flow;		/* flow id, the sender's */
+	__be16 len;		/* payload bytes */
+};
+
+#define LUMEN_RAW_WIRE_HDR_LEN		20
+#define LUMEN_RAW_MAX_LEN		(LUMEN_MAX_FRAME - LUMEN_RAW_WIRE_HDR_LEN)
+
 /* RSS: receive-side scaling.  With RSS_CTRL_EN, the device hashes each
  * received IPv4 or IPv6 frame (after at most one VLAN tag) with the
  * Toeplitz function and RSS_KEY over the source and destination
@@ -237,6 +285,14 @@ enum lumen_stat {
 	LUMEN_STAT_TX_512_1023,
 	LUMEN_STAT_TX_1024_1518,
 	LUMEN_STAT_TX_1519_MAX,
+	/* Raw frames (payload bytes) count here and in no counter above: */
+	LUMEN_STAT_RAW_TX_FRAMES,
+	LUMEN_STAT_RAW_TX_BYTES,
+	LUMEN_STAT_RAW_RX_FRAMES,	/* delivered to a raw queue pair */
+	LUMEN_STAT_RAW_RX_BYTES,
+	LUMEN_STAT_RAW_RX_NO_CHAN,	/* no raw queue pair has the channel */
+	LUMEN_STAT_RAW_RX_NOBUF,	/* no RX buffer or CQ space */
+	LUMEN_STAT_RAW_RX_ERR_LEN,	/* header len past the frame */
 	LUMEN_STAT_CNT
 };
 
@@ -305,6 +361,7 @@ struct lumen_cqe {
 #define LUMEN_CQE_ERR_DESC		BIT(4)	/* TX: bad chain, not sent */
 #define LUMEN_CQE_DROP_LINK		BIT(5)	/* TX: link down, not sent */
 #define LUMEN_CQE_HASH_L4		BIT(6)	/* RX: the hash covers ports */
+#define LUMEN_CQE_RAW			BIT(7)	/* RX: a raw frame, see RAW */
 #define LUMEN_CQE_RX			BIT(30)	/* else a TX completion */
 #define LUMEN_CQE_PHASE			BIT(31)
 

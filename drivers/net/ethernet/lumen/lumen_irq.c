@@ -70,8 +70,9 @@ void lumen_irq_misc_disable(struct lumen_dev *ld)
  * lumen_irq_init - allocate MSI-X vectors and take the slow-path one
  * @ld: the device, with ld->max_qp read from the device
  *
- * Vector 0 carries slow-path causes; each queue pair gets one of its own.
- * With fewer vectors than queue pairs + 1, fewer queue pairs are used.
+ * Vector 0 carries slow-path causes; each queue pair gets one of its own,
+ * then each raw queue pair.  With fewer vectors than that, raw queue
+ * pairs go first, then queue pairs.
  *
  * Return: 0 or an errno, with nothing left allocated.
  */
@@ -80,7 +81,8 @@ int lumen_irq_init(struct lumen_dev *ld)
 	struct pci_dev *pdev = ld->pdev;
 	int nvec, err;
 
-	nvec = pci_alloc_irq_vectors(pdev, 2, ld->max_qp + 1, PCI_IRQ_MSIX);
+	nvec = pci_alloc_irq_vectors(pdev, 2, 1 + ld->max_qp + ld->max_raw,
+				     PCI_IRQ_MSIX);
 	if (nvec < 0) {
 		dev_err(&pdev->dev,
 			"cannot allocate MSI-X vectors (%d): the device needs at least 2\n",
@@ -88,7 +90,9 @@ int lumen_irq_init(struct lumen_dev *ld)
 		return nvec;
 	}
 	ld->num_vectors = nvec;
-	ld->max_qp = nvec - 1;
+	ld->max_qp = min_t(int, ld->max_qp, nvec - 1);
+	ld->max_raw = nvec - 1 - ld->max_qp;
+	ld->raw_vec_base = 1 + ld->max_qp;
 
 	snprintf(ld->misc_irq_name, sizeof(ld->misc_irq_name), "lumen-%s",
 		 pci_name(pdev));

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 
 #include "lumen.h"
+#include "lumen_raw.h"
 
 static const struct pci_device_id lumen_pci_ids[] = {
 	{ PCI_DEVICE(LUMEN_PCI_VENDOR_ID, LUMEN_PCI_DEVICE_ID) },
@@ -222,8 +223,11 @@ static int lumen_read_caps(struct lumen_dev *ld)
 	u32 cap = lumen_rd32(ld, LUMEN_CTRL_CAP);
 
 	ld->max_qp = FIELD_GET(LUMEN_CTRL_CAP_QP, cap);
+	ld->max_raw = FIELD_GET(LUMEN_CTRL_CAP_RAW, cap);
 	if (!ld->max_qp || ld->max_qp > LUMEN_MAX_QP ||
-	    FIELD_GET(LUMEN_CTRL_CAP_VECTORS, cap) < ld->max_qp + 1) {
+	    ld->max_raw > LUMEN_MAX_RAW_QP ||
+	    FIELD_GET(LUMEN_CTRL_CAP_VECTORS, cap) <
+	    1 + ld->max_qp + ld->max_raw) {
 		dev_err(&ld->pdev->dev, "device reports impossible capabilities %#x\n",
 			cap);
 		return -EIO;
@@ -318,17 +322,22 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = lumen_netdev_create(ld);
 	if (err)
 		goto err_port;
+	err = lumen_raw_init(ld);
+	if (err)
+		goto err_netdev;
 
 	devlink_register(lumen_to_devlink(ld));
-	dev_info(&pdev->dev, "lumen rev %lu.%lu, firmware %lu.%lu.%lu, %u queue pairs, MAC %pM\n",
+	dev_info(&pdev->dev, "lumen rev %lu.%lu, firmware %lu.%lu.%lu, %u queue pairs, %u raw, MAC %pM\n",
 		 FIELD_GET(LUMEN_CTRL_REV_MAJOR, ld->rev),
 		 FIELD_GET(LUMEN_CTRL_REV_MINOR, ld->rev),
 		 FIELD_GET(LUMEN_FW_VER_MAJOR, ld->fw_ver),
 		 FIELD_GET(LUMEN_FW_VER_MINOR, ld->fw_ver),
 		 FIELD_GET(LUMEN_FW_VER_BUILD, ld->fw_ver),
-		 ld->max_qp, ld->mac);
+		 ld->max_qp, ld->max_raw, ld->mac);
 	return 0;
 
+err_netdev:
+	lumen_netdev_destroy(ld);
 err_port:
 	lumen_devlink_port_unregister(ld);
 err_irq:
@@ -360,6 +369,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	/* No fatal-error report (and device reset) from here on. */
 	lumen_irq_misc_disable(ld);
 	cancel_work_sync(&ld->fatal_work);
+	lumen_raw_fini(ld);
 	lumen_netdev_destroy(ld);
 	lumen_devlink_port_unregister(ld);
 	lumen_irq_fini(ld);

@@ -5,6 +5,7 @@
 #include <linux/rtnetlink.h>
 
 #include "lumen.h"
+#include "lumen_raw.h"
 
 /* Resetting the device while the driver stays bound: for a PCI function
  * reset (FLR or bus reset) and for devlink reload.  The netdev stays
@@ -16,7 +17,8 @@
  * lumen_reset_prepare - quiesce the driver before the device is reset
  * @ld: the device
  *
- * Stops the slow-path interrupt, the port's queues and counter reads.
+ * Tears raw channels down, stops the slow-path interrupt, the port's
+ * queues and counter reads.
  * Nothing touches the device registers until lumen_reset_done(), which
  * the same task must call: the reset lock is held in between.  Must not
  * be called under RTNL.
@@ -24,6 +26,7 @@
 void lumen_reset_prepare(struct lumen_dev *ld)
 {
 	mutex_lock(&ld->reset_lock);
+	lumen_raw_reset_prepare(ld);
 	lumen_irq_misc_disable(ld);
 	rtnl_lock();
 	lumen_netdev_quiesce(ld);
