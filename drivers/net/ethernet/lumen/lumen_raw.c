@@ -308,6 +308,7 @@ static int lumen_raw_create(struct lumen_raw_file *f,
 		goto err_stop;
 	}
 	port->chans[qp] = chan;
+	atomic_inc(&port->ld->raw_channels);
 	/* a fully set up channel: pairs with lumen_raw_file_chan() */
 	smp_store_release(&f->chan, chan);
 	mutex_unlock(&port->lock);

@@ -11,6 +11,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
+#include <linux/log2.h>
 #include <linux/netdevice.h>
 
 #include "lumen_raw.h"
@@ -490,14 +491,15 @@ static int lumen_raw_hw_rings_alloc(struct lumen_raw_chan *chan)
 	struct device *dev = lumen_raw_dev(chan);
 	u32 tx = chan->tx_mask + 1, rx = chan->rx_mask + 1;
 
-	chan->cq_mask = tx + rx - 1;
+	/* room for a completion of every buffer of both rings */
+	chan->cq_mask = roundup_pow_of_two(tx + rx) - 1;
 	chan->hw_tx_addr = kvcalloc(tx, sizeof(u64), GFP_KERNEL);
 	chan->hw_rx_addr = kvcalloc(rx, sizeof(u64), GFP_KERNEL);
 	chan->hw_tx = dma_alloc_coherent(dev, tx * sizeof(*chan->hw_tx),
 					 &chan->tx_dma, GFP_KERNEL);
 	chan->hw_rx = dma_alloc_coherent(dev, rx * sizeof(*chan->hw_rx),
 					 &chan->rx_dma, GFP_KERNEL);
-	chan->cq = dma_alloc_coherent(dev, (tx + rx) * sizeof(*chan->cq),
+	chan->cq = dma_alloc_coherent(dev, (chan->cq_mask + 1) * sizeof(*chan->cq),
 				      &chan->cq_dma, GFP_KERNEL);
 	if (!chan->hw_tx_addr || !chan->hw_rx_addr || !chan->hw_tx ||
 	    !chan->hw_rx || !chan->cq) {
