@@ -56,6 +56,12 @@
  * further call on it fails with ENETRESET (reset) or ENODEV (removal),
  * and the process closes the descriptor and creates a new channel.
  *
+ * Errors: CREATE fails with EINVAL for a value out of range, EBUSY when
+ * the file has a channel or the port no free queue pair, EADDRINUSE when
+ * another file of the port has the id, EPERM without the capability.
+ * KICK, STATS, read() and write() before CREATE fail with ENOTCONN, and
+ * mmap() with EINVAL.  The docs (docs/raw-frames.rst) list every case.
+ *
  * Versioning: LUMEN_RAW_IOC_INFO reports LUMEN_RAW_ABI_VERSION.  A new
  * version only adds: fields taken from reserved space (which callers
  * must zero), flags, ioctls.  Ring offsets come from LUMEN_RAW_IOC_CREATE

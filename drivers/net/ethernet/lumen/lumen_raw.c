@@ -523,7 +523,9 @@ static ssize_t lumen_raw_write(struct file *file, const char __user *buf,
 	lumen_raw_kick(chan);
 out:
 	mutex_unlock(&chan->tx_lock);
-	return err ? err : len;
+	if (err)
+		return err;
+	return len;
 }
 
 static bool lumen_raw_rw_readable(struct lumen_raw_chan *chan)
@@ -584,7 +586,10 @@ static ssize_t lumen_raw_read(struct file *file, char __user *buf,
 	lumen_raw_rw_refill(chan, d.addr & ~(u64)(chan->frame_size - 1));
 out:
 	mutex_unlock(&chan->rx_lock);
-	return err ? err : d.len;
+	/* not err ? err : d.len, which would be unsigned */
+	if (err)
+		return err;
+	return d.len;
 }
 
 /* ---- poll ---- */

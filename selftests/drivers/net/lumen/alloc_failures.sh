@@ -1,18 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Allocation failure at the allocation sites of probe, open, ring resize
-# and channel change.
+# Allocation failure at the allocation sites of probe, open, ring resize,
+# channel change and raw-channel creation.
 #
 # The N-th fault injection point (slab or page allocation) that binding
-# the driver, setting the port up, or changing its ring sizes (ethtool -G)
-# or queue pairs (ethtool -L) while it is up reaches in the kernel is
-# made to fail.  Under the debug kernel a probe reaches hundreds of points at
+# the driver, setting the port up, changing its ring sizes (ethtool -G)
+# or queue pairs (ethtool -L) while it is up, or creating and mapping a
+# raw channel reaches in the kernel is made to fail.  Under the debug kernel a probe reaches hundreds of points at
 # over a second a try, so a run tries SAMPLE (40) of them, spread evenly
 # from a random start; ALL_POINTS=1 tries every one.  Each failed probe
 # must register nothing, each failed open must leave the port down and
 # able to open, and each failed change must leave the port up with its
-# old configuration and a link; then traffic must flow.  Needs a kernel with
+# old configuration and a link, and each failed raw channel must leave no
+# channel running; then traffic must flow.  Needs a kernel with
 # CONFIG_FAULT_INJECTION, FAILSLAB and FAIL_PAGE_ALLOC: make check-debug.
 
 . "$(dirname "$0")/lib.sh"
@@ -84,7 +85,14 @@ undo()
 	up)		ip link set "$2" down ;;
 	rings)		ethtool -G "$2" tx ${OLD_RINGS% *} rx ${OLD_RINGS#* } ;;
 	channels)	ethtool -L "$2" combined $OLD_COMBINED ;;
+	rawchan)	;;	# closed by lumen-failnth
 	esac
+}
+
+# raw_channels DEV: raw channels running on DEV's port.
+raw_channels()
+{
+	ethtool -S "$1" | awk '$1 == "raw_channels_open:" { print $2 }'
 }
 
 is_up()
@@ -110,6 +118,8 @@ failed_cleanly()
 	bind)		registered_nothing "$2" ;;
 	up)		! is_up "$2" || fail_msg "$2 is up" ;;
 	rings | channels)	still_running "$2" ;;
+	rawchan)	[ "$(raw_channels "$DEV")" = 0 ] ||
+				fail_msg "$(raw_channels "$DEV") raw channels left" ;;
 	esac
 }
 
@@ -168,7 +178,7 @@ if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d $DBG/failslab ] ||
 	ktap_finish
 fi
 
-ktap_header 7
+ktap_header 8
 fault_knobs N 0
 lumen_load || exit $KSFT_FAIL
 set -- $(lumen_bdfs)
@@ -187,6 +197,8 @@ ktap_check "ring_resize_allocation_failures_clean" \
 	every_failure rings "$DEV" 256 1024
 ktap_check "channel_change_allocation_failures_clean" \
 	every_failure channels "$DEV" 4
+ktap_check "raw_channel_allocation_failures_clean" \
+	every_failure rawchan "/dev/lumen/$BDF"
 fault_knobs Y 2
 ip link set "$DEV" down
 ktap_check "namespaces_and_carrier" ns_setup

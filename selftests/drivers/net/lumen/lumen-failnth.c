@@ -8,6 +8,8 @@
  *   lumen-failnth N up IFNAME             set an interface up (ndo_open)
  *   lumen-failnth N rings IFNAME TX RX    set ring sizes (ethtool -G)
  *   lumen-failnth N channels IFNAME C     set combined channels (ethtool -L)
+ *   lumen-failnth N rawchan DEVPATH       open a raw device, create a
+ *                                         channel, map it, close it
  *
  * Prints "err=E left=L": E is the operation's errno (0: it succeeded), L
  * the points still to go when it returned (0: the fault was injected; more
@@ -21,12 +23,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
+#include <linux/lumen.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -105,6 +109,38 @@ static int op_channels(char **arg)
 	return if_ioctl(arg[0], SIOCETHTOOL, &ifr);
 }
 
+/* A mapping of AREA at OFF of SIZE bytes, unmapped again: 0 or errno. */
+static int map_unmap(int fd, unsigned long long off, size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+
+	if (p == MAP_FAILED)
+		return errno;
+	munmap(p, size);
+	return 0;
+}
+
+static int op_rawchan(char **arg)
+{
+	struct lumen_raw_create c = {
+		.chan = 77, .tx_entries = 64, .rx_entries = 64,
+		.frame_size = 2048, .frames = 128,
+	};
+	int fd, err = 0;
+
+	fd = open(arg[0], O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (ioctl(fd, LUMEN_RAW_IOC_CREATE, &c) < 0)
+		err = errno;
+	if (!err)
+		err = map_unmap(fd, LUMEN_RAW_MMAP_RINGS, c.rings_size);
+	if (!err)
+		err = map_unmap(fd, LUMEN_RAW_MMAP_FRAMES, c.frames_size);
+	close(fd);
+	return err;
+}
+
 static const struct op {
 	const char *name;
 	int nargs;
@@ -114,6 +150,7 @@ static const struct op {
 	{ "up", 1, op_up },
 	{ "rings", 3, op_rings },
 	{ "channels", 2, op_channels },
+	{ "rawchan", 1, op_rawchan },
 };
 
 static const struct op *find_op(int argc, char **argv)
@@ -137,7 +174,8 @@ int main(int argc, char **argv)
 
 	if (!op) {
 		fprintf(stderr, "usage: lumen-failnth N bind BDF | N up IFNAME |\n"
-			"       N rings IFNAME TX RX | N channels IFNAME COMBINED\n");
+			"       N rings IFNAME TX RX | N channels IFNAME COMBINED |\n"
+			"       N rawchan DEVPATH\n");
 		return 2;
 	}
 
