@@ -97,6 +97,14 @@ static inline bool lumen_gone(const struct lumen_dev *ld)
 
 void lumen_check_gone(struct lumen_dev *ld);
 
+/* Registers answer: the device is there and not between reset prepare
+ * and done (while it resets they may not).
+ */
+static inline bool lumen_regs_readable(const struct lumen_dev *ld)
+{
+	return !lumen_gone(ld) && !test_bit(LUMEN_F_RESETTING, &ld->flags);
+}
+
 /* Register access: reads of all-ones mean the device is gone. */
 static inline u32 lumen_rd32(struct lumen_dev *ld, u32 reg)
 {

@@ -150,9 +150,16 @@ static int lumen_fw_recover(struct devlink_health_reporter *reporter,
 
 static int lumen_fmsg_fw(struct lumen_dev *ld, struct devlink_fmsg *fmsg)
 {
-	u32 st = lumen_rd32(ld, LUMEN_CTRL_STATUS);
+	u32 st;
 	int err;
 
+	if (!lumen_regs_readable(ld)) {
+		err = devlink_fmsg_string_pair_put(fmsg, "status",
+						   lumen_gone(ld) ? "gone" : "resetting");
+		return err ?: devlink_fmsg_u64_pair_put(fmsg, "fatal_errors",
+							atomic_read(&ld->fatal_errors));
+	}
+	st = lumen_rd32(ld, LUMEN_CTRL_STATUS);
 	err = devlink_fmsg_u32_pair_put(fmsg, "status", st);
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "ready",
 						st & LUMEN_CTRL_STATUS_READY);
@@ -222,7 +229,7 @@ static const struct {
 	{ LUMEN_STAT_BASE, LUMEN_STAT(LUMEN_STAT_CNT) },
 };
 
-#define LUMEN_REGION_SIZE	LUMEN_STAT(LUMEN_STAT_CNT)
+#define LUMEN_REGION_SIZE	LUMEN_RAW_QP(LUMEN_MAX_RAW_QP, 0)
 
 static void lumen_region_read(struct lumen_dev *ld, u8 *data, u32 start,
 			      u32 end)
@@ -241,7 +248,7 @@ static int lumen_region_snapshot(struct devlink *devlink,
 	unsigned int i;
 	u8 *buf;
 
-	if (lumen_gone(ld) || test_bit(LUMEN_F_RESETTING, &ld->flags)) {
+	if (!lumen_regs_readable(ld)) {
 		NL_SET_ERR_MSG_MOD(extack, "device registers cannot be read now");
 		return -EBUSY;
 	}
@@ -253,6 +260,9 @@ static int lumen_region_snapshot(struct devlink *devlink,
 				  lumen_region_blocks[i].end);
 	for (i = 0; i < ld->max_qp; i++)
 		lumen_region_read(ld, buf, LUMEN_QP(i, 0), LUMEN_QP(i, LUMEN_QP_END));
+	for (i = 0; i < ld->max_raw; i++)
+		lumen_region_read(ld, buf, LUMEN_RAW_QP(i, 0),
+				  LUMEN_RAW_QP(i, LUMEN_RAW_QP_END));
 	*data = buf;
 	return 0;
 }
