@@ -8,7 +8,8 @@
  * /sys/class/misc/lumen-<pci-address>, whose device/net/ names the
  * port's netdev).  A process opens it and creates one channel on the
  * file descriptor with LUMEN_RAW_IOC_CREATE; the channel owns one of the
- * port's hardware raw queue pairs until the descriptor is closed.
+ * port's hardware raw queue pairs until the file is released: the
+ * descriptor closed and the areas unmapped (a mapping holds the file).
  *
  * On the fiber a raw frame carries its channel id and a flow id; the
  * receiving port delivers it to the channel with the same id, never to
@@ -40,6 +41,16 @@
  *   The kernel never writes the frame area of a buffer it does not own:
  *   a buffer is the kernel's from its TX or FILL entry until its COMP or
  *   RX entry.
+ *   The kernel takes a TX entry only while COMP has room for it and for
+ *   every frame in flight: a process must consume COMP, or TX stalls
+ *   (with NEED_WAKEUP set: kick after consuming).  A TX entry with a bad
+ *   addr or len is not sent; its addr comes back on COMP as it was and
+ *   it counts in tx_invalid.  A FILL entry may point anywhere in a
+ *   buffer that leaves at least 256 bytes to the buffer's end; others
+ *   are dropped and count in fill_invalid.  Frames still on TX when the
+ *   file is released are not sent.  Rings carry no flow control: a
+ *   receiver without buffers loses frames (rx_dropped, and the port's
+ *   raw_rx_no_buffer counter).
  *
  * Read/write (LUMEN_RAW_CREATE_RW): the kernel owns the rings and the
  * frame area, which cannot be mapped.  write() sends its buffer as one
