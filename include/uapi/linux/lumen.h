@@ -64,8 +64,9 @@
  *
  * A device reset, a port reconfiguration that removes the channel's
  * queue pair, or the device's removal tear a channel down: every
- * further call on it fails with ENETRESET (reset) or ENODEV (removal),
- * and the process closes the descriptor and creates a new channel.
+ * further call on it but STATS fails with ENETRESET (reset) or ENODEV
+ * (removal), and the process closes the descriptor and creates a new
+ * channel (EAGAIN while the reset is still in progress).
  *
  * Errors: CREATE fails with EINVAL for a value out of range, EBUSY when
  * the file has a channel or the port no free queue pair, EADDRINUSE when
@@ -185,9 +186,9 @@ struct lumen_raw_create {
  * @addr: offset of the payload in the frame area
  * @len: payload bytes, 1 to max_len
  * @flow: flow id: TX, what the frame carries; RX, what it carried
- * @flags: LUMEN_RAW_DESC_*
+ * @flags: LUMEN_RAW_DESC_*; TX: zero
  * @tstamp: RX: device clock at reception, ns (LUMEN_RAW_DESC_TSTAMP)
- * @rsvd: zero
+ * @rsvd: zero (a TX entry with a nonzero @flags or @rsvd is refused)
  */
 struct lumen_raw_desc {
 	__u64 addr;

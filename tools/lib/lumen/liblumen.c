@@ -447,7 +447,6 @@ int lumen_chan_kick(struct lumen_chan *ch)
 int lumen_wait(struct lumen_chan *ch, short events, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = ch->fd, .events = events };
-	struct lumen_raw_stats st;
 	int n;
 
 	/* COMP full holds TX up: make room before waiting for it. */
@@ -461,8 +460,8 @@ int lumen_wait(struct lumen_chan *ch, short events, int timeout_ms)
 	if (pfd.revents & POLLNVAL)
 		return -EBADF;
 	if (pfd.revents & (POLLERR | POLLHUP)) {
-		/* Torn down: any call on the channel says why. */
-		n = lumen_chan_stats(ch, &st);
+		/* Torn down: KICK says why (STATS still answers). */
+		n = lumen_chan_kick(ch);
 		return n ? n : -EIO;
 	}
 	return pfd.revents & events;

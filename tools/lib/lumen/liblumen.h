@@ -220,7 +220,7 @@ const struct lumen_raw_create *lumen_chan_layout(const struct lumen_chan *ch);
  * @ch: the channel
  * @stats: filled in
  *
- * Return: 0 or -errno (-ENETRESET, -ENODEV after a teardown).
+ * Return: 0 or -errno; the counters stay readable after a teardown.
  */
 int lumen_chan_stats(struct lumen_chan *ch, struct lumen_raw_stats *stats);
 

@@ -156,8 +156,26 @@ void lumen_port_reset(LumenState *s)
     s->port_ctrl = 0;
     s->max_frame = LUMEN_DEFAULT_MAX_FRAME;
     memcpy(s->port_addr, s->conf.macaddr.a, ETH_ALEN);
+    s->port_led = LUMEN_LED_NORMAL;
     /* Part of the reset: no INTR_LINK, the causes were just cleared. */
     s->link_up = false;
+}
+
+/* The identify LED: the driver blinks it for `ethtool -p`. */
+static void lumen_port_set_led(LumenState *s, uint32_t val)
+{
+    uint32_t mode = val & LUMEN_PORT_LED_MODE;
+
+    if (mode != LUMEN_LED_NORMAL && mode != LUMEN_LED_OFF &&
+        mode != LUMEN_LED_ON) {
+        trace_lumen_mmio_write_ignored(LUMEN_PORT_LED, val,
+                                       "reserved LED mode");
+        return;
+    }
+    if (mode != s->port_led) {
+        trace_lumen_port_led(s->port_led, mode);
+        s->port_led = mode;
+    }
 }
 
 bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
@@ -182,6 +200,9 @@ bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
     case LUMEN_PORT_DOWN_REASON:
         lumen_port_update_link(s);
         *val = lumen_port_down_reason(s);
+        break;
+    case LUMEN_PORT_LED:
+        *val = s->port_led;
         break;
     default:
         return false;
@@ -212,6 +233,9 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
         break;
     case LUMEN_PORT_ADDR_HI:
         stw_le_p(s->port_addr + 4, val);
+        break;
+    case LUMEN_PORT_LED:
+        lumen_port_set_led(s, val);
         break;
     case LUMEN_PORT_STATUS:
     case LUMEN_PORT_DOWN_REASON:

@@ -279,6 +279,7 @@ static bool lumen_intr_write(LumenState *s, hwaddr addr, uint32_t val)
         s->intr_misc_vec = val;
         break;
     case LUMEN_INTR_SET:
+        /* Any cause; INTR_TEST exists only for this (driver self-test). */
         lumen_intr_raise(s, val);
         break;
     default:

@@ -129,6 +129,7 @@ struct LumenState {
     uint32_t port_ctrl;
     uint32_t max_frame;
     uint8_t port_addr[ETH_ALEN];
+    uint32_t port_led;      /* LUMEN_LED_* */
     bool link_up;
 
     /* RSS */

@@ -5,6 +5,7 @@
 #define _LUMEN_H_
 
 #include <linux/bitfield.h>
+#include <linux/completion.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -49,6 +50,8 @@ struct lumen_raw_port;
  * @gone_work: detaches the netdev after a surprise removal
  * @raw: the raw-frame device of the port
  * @raw_channels: raw channels running on it
+ * @irq_test: completed by the misc interrupt on LUMEN_INTR_TEST, for the
+ *	interrupt self-test
  *
  * Lives in the devlink instance's private area.
  */
@@ -84,6 +87,7 @@ struct lumen_dev {
 	struct work_struct gone_work;
 	struct lumen_raw_port *raw;
 	atomic_t raw_channels;
+	struct completion irq_test;
 };
 
 /* lumen_dev::flags */
@@ -159,7 +163,18 @@ void lumen_devlink_free(struct lumen_dev *ld);
 int lumen_devlink_port_register(struct lumen_dev *ld);
 void lumen_devlink_port_unregister(struct lumen_dev *ld);
 
+/* lumen_params.c */
+int lumen_params_register(struct lumen_dev *ld);
+void lumen_params_unregister(struct lumen_dev *ld);
+void lumen_params_apply(struct lumen_dev *ld);
+
 /* lumen_health.c */
+/* Bytes of a register dump (devlink region, ethtool -d): BAR0 up to the
+ * end of the raw queue pairs, with what lumen_regs_dump() does not read
+ * left 0.
+ */
+#define LUMEN_REGS_DUMP_LEN	LUMEN_RAW_QP(LUMEN_MAX_RAW_QP, 0)
+void lumen_regs_dump(struct lumen_dev *ld, u8 *buf);
 int lumen_health_create(struct lumen_dev *ld);
 void lumen_health_destroy(struct lumen_dev *ld);
 void lumen_health_tx_report(struct lumen_dev *ld, int qp);

@@ -87,8 +87,11 @@ static int lumen_devlink_reload_up(struct devlink *devlink,
 				   u32 *actions_performed,
 				   struct netlink_ext_ack *extack)
 {
+	struct lumen_dev *ld = devlink_priv(devlink);
+
 	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
-	return lumen_reset_done(devlink_priv(devlink), extack);
+	lumen_params_apply(ld);
+	return lumen_reset_done(ld, extack);
 }
 
 static const struct devlink_ops lumen_devlink_ops = {

@@ -364,12 +364,17 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
-	if (sset != ETH_SS_STATS)
+	switch (sset) {
+	case ETH_SS_STATS:
+		return ARRAY_SIZE(lumen_dev_stats) + 2 +
+		       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
+					 ARRAY_SIZE(lumen_rxq_stats) +
+					 ARRAY_SIZE(lumen_cq_stats));
+	case ETH_SS_TEST:
+		return lumen_self_test_count();
+	default:
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(lumen_dev_stats) + 2 +
-	       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
-				 ARRAY_SIZE(lumen_rxq_stats) +
-				 ARRAY_SIZE(lumen_cq_stats));
+	}
 }
 
 static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
@@ -377,6 +382,10 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	struct lumen_net *ln = netdev_priv(netdev);
 	unsigned int i, j;
 
+	if (sset == ETH_SS_TEST) {
+		lumen_self_test_strings(data);
+		return;
+	}
 	if (sset != ETH_SS_STATS)
 		return;
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
@@ -429,6 +438,57 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 	}
 }
 
+static int lumen_get_regs_len(struct net_device *netdev)
+{
+	return LUMEN_REGS_DUMP_LEN;
+}
+
+/* ethtool -d: the blocks of the devlink "registers" region; the version
+ * is the hardware revision.  All zeroes when the registers cannot be read.
+ */
+static void lumen_get_regs(struct net_device *netdev,
+			   struct ethtool_regs *regs, void *p)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+
+	regs->version = ld->rev;
+	memset(p, 0, LUMEN_REGS_DUMP_LEN);
+	if (lumen_regs_readable(ld))
+		lumen_regs_dump(ld, p);
+}
+
+/* ethtool -p: blink the port's LED at this many cycles a second. */
+#define LUMEN_ID_BLINK_HZ	2
+
+static int lumen_set_phys_id(struct net_device *netdev,
+			     enum ethtool_phys_id_state state)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+	u32 mode;
+
+	switch (state) {
+	case ETHTOOL_ID_ACTIVE:
+		return lumen_regs_readable(ld) ? LUMEN_ID_BLINK_HZ : -EBUSY;
+	case ETHTOOL_ID_ON:
+		mode = LUMEN_LED_ON;
+		break;
+	case ETHTOOL_ID_OFF:
+		mode = LUMEN_LED_OFF;
+		break;
+	default:
+		mode = LUMEN_LED_NORMAL;
+		break;
+	}
+	/* RTNL is dropped between blinks: a reset may have started, and
+	 * leaves the LED NORMAL.
+	 */
+	if (lumen_regs_readable(ld))
+		lumen_wr32(ld, LUMEN_PORT_LED, FIELD_PREP(LUMEN_PORT_LED_MODE, mode));
+	return 0;
+}
+
 static const struct ethtool_ops lumen_ethtool_ops = {
 	.cap_link_lanes_supported	= true,
 	.supported_coalesce_params	= ETHTOOL_COALESCE_RX_USECS |
@@ -456,6 +516,10 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.get_rmon_stats			= lumen_get_rmon_stats,
 	.get_pause_stats		= lumen_get_pause_stats,
 	.get_pauseparam			= lumen_get_pauseparam,
+	.get_regs_len			= lumen_get_regs_len,
+	.get_regs			= lumen_get_regs,
+	.set_phys_id			= lumen_set_phys_id,
+	.self_test			= lumen_self_test,
 };
 
 /**

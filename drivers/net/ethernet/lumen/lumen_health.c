@@ -217,11 +217,11 @@ void lumen_health_fatal(struct lumen_dev *ld)
 	schedule_work(&ld->fatal_work);
 }
 
-/* The register blocks a snapshot covers; the rest of it reads 0. */
+/* The register blocks a dump covers; the rest of it reads 0. */
 static const struct {
 	u32 start;
 	u32 end;
-} lumen_region_blocks[] = {
+} lumen_regs_blocks[] = {
 	{ LUMEN_CTRL_BASE, LUMEN_CTRL_END },
 	{ LUMEN_INTR_BASE, LUMEN_INTR_END },
 	{ LUMEN_PORT_BASE, LUMEN_PORT_END },
@@ -229,10 +229,8 @@ static const struct {
 	{ LUMEN_STAT_BASE, LUMEN_STAT(LUMEN_STAT_CNT) },
 };
 
-#define LUMEN_REGION_SIZE	LUMEN_RAW_QP(LUMEN_MAX_RAW_QP, 0)
-
-static void lumen_region_read(struct lumen_dev *ld, u8 *data, u32 start,
-			      u32 end)
+static void lumen_regs_read(struct lumen_dev *ld, u8 *data, u32 start,
+			    u32 end)
 {
 	u32 off;
 
@@ -240,29 +238,45 @@ static void lumen_region_read(struct lumen_dev *ld, u8 *data, u32 start,
 		put_unaligned_le32(lumen_rd32(ld, off), data + off);
 }
 
+/**
+ * lumen_regs_dump - read the register blocks into a dump
+ * @ld: the device, its registers readable (lumen_regs_readable())
+ * @buf: LUMEN_REGS_DUMP_LEN bytes, zeroed: each register at its offset,
+ *	little endian
+ *
+ * Reads CTRL, INTR, PORT, RSS, STAT and the queue pairs and raw queue
+ * pairs the driver may use.  Registers without side effects on read
+ * only; the STAT counters are the device's, since its last reset.
+ */
+void lumen_regs_dump(struct lumen_dev *ld, u8 *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lumen_regs_blocks); i++)
+		lumen_regs_read(ld, buf, lumen_regs_blocks[i].start,
+				lumen_regs_blocks[i].end);
+	for (i = 0; i < ld->max_qp; i++)
+		lumen_regs_read(ld, buf, LUMEN_QP(i, 0), LUMEN_QP(i, LUMEN_QP_END));
+	for (i = 0; i < ld->max_raw; i++)
+		lumen_regs_read(ld, buf, LUMEN_RAW_QP(i, 0),
+				LUMEN_RAW_QP(i, LUMEN_RAW_QP_END));
+}
+
 static int lumen_region_snapshot(struct devlink *devlink,
 				 const struct devlink_region_ops *ops,
 				 struct netlink_ext_ack *extack, u8 **data)
 {
 	struct lumen_dev *ld = devlink_priv(devlink);
-	unsigned int i;
 	u8 *buf;
 
 	if (!lumen_regs_readable(ld)) {
 		NL_SET_ERR_MSG_MOD(extack, "device registers cannot be read now");
 		return -EBUSY;
 	}
-	buf = vzalloc(LUMEN_REGION_SIZE);
+	buf = vzalloc(LUMEN_REGS_DUMP_LEN);
 	if (!buf)
 		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(lumen_region_blocks); i++)
-		lumen_region_read(ld, buf, lumen_region_blocks[i].start,
-				  lumen_region_blocks[i].end);
-	for (i = 0; i < ld->max_qp; i++)
-		lumen_region_read(ld, buf, LUMEN_QP(i, 0), LUMEN_QP(i, LUMEN_QP_END));
-	for (i = 0; i < ld->max_raw; i++)
-		lumen_region_read(ld, buf, LUMEN_RAW_QP(i, 0),
-				  LUMEN_RAW_QP(i, LUMEN_RAW_QP_END));
+	lumen_regs_dump(ld, buf);
 	*data = buf;
 	return 0;
 }
@@ -296,7 +310,7 @@ int lumen_health_create(struct lumen_dev *ld)
 		goto err_tx;
 	}
 	ld->region = devlink_region_create(devlink, &lumen_region_ops, 4,
-					   LUMEN_REGION_SIZE);
+					   LUMEN_REGS_DUMP_LEN);
 	if (IS_ERR(ld->region)) {
 		err = PTR_ERR(ld->region);
 		goto err_fw;

@@ -104,7 +104,8 @@
 #define   LUMEN_INTR_MBOX		BIT(2)	/* firmware mailbox reply */
 #define   LUMEN_INTR_FATAL		BIT(3)	/* CTRL_STATUS_FATAL set */
 #define   LUMEN_INTR_QERR		BIT(4)	/* a queue stopped on an error */
-#define   LUMEN_INTR_ALL		GENMASK(4, 0)
+#define   LUMEN_INTR_TEST		BIT(5)	/* only ever from INTR_SET */
+#define   LUMEN_INTR_ALL		GENMASK(5, 0)
 #define LUMEN_INTR_END			0x0110
 
 /* PORT: MAC and link */
@@ -122,7 +123,18 @@
 #define LUMEN_PORT_ADDR_LO		0x020c	/* RW unicast filter address */
 #define LUMEN_PORT_ADDR_HI		0x0210
 #define LUMEN_PORT_DOWN_REASON		0x0214	/* RO, LUMEN_DOWN_* */
-#define LUMEN_PORT_END			0x0218
+#define LUMEN_PORT_LED			0x0218	/* RW, identify LED */
+#define   LUMEN_PORT_LED_MODE		GENMASK(1, 0)	/* LUMEN_LED_* */
+#define LUMEN_PORT_END			0x021c
+
+/* What the port's LED shows, as PORT_LED sets it; reset to NORMAL.  A
+ * write of a reserved mode is ignored.
+ */
+enum lumen_led_mode {
+	LUMEN_LED_NORMAL = 0,		/* link and activity, as the port runs */
+	LUMEN_LED_OFF = 1,		/* forced off */
+	LUMEN_LED_ON = 2,		/* forced on */
+};
 
 /* Why the link is down, as PORT_DOWN_REASON reports it. */
 enum lumen_down_reason {

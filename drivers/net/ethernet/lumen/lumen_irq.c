@@ -36,6 +36,8 @@ static irqreturn_t lumen_misc_irq(int irq, void *data)
 	}
 	if (cause & LUMEN_INTR_QERR)
 		dev_err_ratelimited(&ld->pdev->dev, "a queue stopped on an error\n");
+	if (cause & LUMEN_INTR_TEST)
+		complete(&ld->irq_test);
 	return IRQ_HANDLED;
 }
 
@@ -72,7 +74,7 @@ void lumen_irq_misc_disable(struct lumen_dev *ld)
  *
  * Vector 0 carries slow-path causes; each queue pair gets one of its own,
  * then each raw queue pair.  With fewer vectors than that, raw queue
- * pairs go first, then queue pairs.
+ * pairs are the first to do without theirs, then queue pairs.
  *
  * Return: 0 or an errno, with nothing left allocated.
  */
@@ -94,6 +96,7 @@ int lumen_irq_init(struct lumen_dev *ld)
 	ld->max_raw = nvec - 1 - ld->max_qp;
 	ld->raw_vec_base = 1 + ld->max_qp;
 
+	init_completion(&ld->irq_test);
 	snprintf(ld->misc_irq_name, sizeof(ld->misc_irq_name), "lumen-%s",
 		 pci_name(pdev));
 	err = request_irq(pci_irq_vector(pdev, LUMEN_MISC_VECTOR), lumen_misc_irq,

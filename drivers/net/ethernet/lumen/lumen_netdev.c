@@ -36,6 +36,15 @@ static void lumen_set_rx_mode(struct net_device *netdev)
 		    lumen_port_rx_mode(netdev));
 }
 
+/* MAC loopback is a feature (ethtool -K DEV loopback on): the port's
+ * configuration, applied whenever the port is enabled, so that it
+ * survives down/up and device resets.
+ */
+static u32 lumen_port_loopback_mode(netdev_features_t features)
+{
+	return features & NETIF_F_LOOPBACK ? LUMEN_PORT_CTRL_LOOPBACK : 0;
+}
+
 static void lumen_port_enable(struct lumen_net *ln)
 {
 	struct net_device *netdev = ln->netdev;
@@ -44,7 +53,36 @@ static void lumen_port_enable(struct lumen_net *ln)
 	lumen_wr32(ld, LUMEN_PORT_MAX_FRAME, lumen_max_frame(netdev->mtu));
 	lumen_port_addr_write(ld, netdev->dev_addr);
 	lumen_wr32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
-		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev));
+		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev) |
+		   lumen_port_loopback_mode(netdev->features));
+}
+
+/**
+ * lumen_port_loopback - turn the port's MAC loopback on or off
+ * @ln: the netdev's private data
+ * @on: loop TX back to RX, else TX goes to the fiber
+ *
+ * Only while the queues run: a port that is down, or quiesced for a
+ * reset, gets its loopback from the features when it is enabled.
+ * Called under RTNL.
+ */
+void lumen_port_loopback(struct lumen_net *ln, bool on)
+{
+	ASSERT_RTNL();
+	if (ln->queues_up)
+		lumen_rmw32(ln->ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_LOOPBACK,
+			    on ? LUMEN_PORT_CTRL_LOOPBACK : 0);
+}
+
+static int lumen_set_features(struct net_device *netdev,
+			      netdev_features_t features)
+{
+	netdev_features_t changed = netdev->features ^ features;
+
+	if (changed & NETIF_F_LOOPBACK)
+		lumen_port_loopback(netdev_priv(netdev),
+				    features & NETIF_F_LOOPBACK);
+	return 0;
 }
 
 static void lumen_port_disable(struct lumen_net *ln)
@@ -260,6 +298,7 @@ static const struct net_device_ops lumen_netdev_ops = {
 	.ndo_stop		= lumen_stop,
 	.ndo_start_xmit		= lumen_xmit,
 	.ndo_features_check	= lumen_features_check,
+	.ndo_set_features	= lumen_set_features,
 	.ndo_set_rx_mode	= lumen_set_rx_mode,
 	.ndo_set_mac_address	= lumen_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -409,6 +448,8 @@ int lumen_netdev_create(struct lumen_dev *ld)
 			      NETIF_F_RXHASH | NETIF_F_TSO | NETIF_F_TSO6;
 	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
 	netdev->vlan_features = netdev->features;
+	/* MAC loopback: off unless the operator asks for it */
+	netdev->hw_features |= NETIF_F_LOOPBACK;
 	netdev->priv_flags |= IFF_UNICAST_FLT;
 	eth_hw_addr_set(netdev, ld->mac);
 	netif_carrier_off(netdev);

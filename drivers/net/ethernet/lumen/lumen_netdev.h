@@ -4,6 +4,7 @@
 #ifndef _LUMEN_NETDEV_H_
 #define _LUMEN_NETDEV_H_
 
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 
@@ -68,5 +69,12 @@ void lumen_rss_write(struct lumen_net *ln);
 
 int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
 		      u32 rx_size);
+void lumen_port_loopback(struct lumen_net *ln, bool on);
+
+/* lumen_selftest.c */
+int lumen_self_test_count(void);
+void lumen_self_test_strings(u8 *data);
+void lumen_self_test(struct net_device *netdev, struct ethtool_test *eth_test,
+		     u64 *data);
 
 #endif /* _LUMEN_NETDEV_H_ */

@@ -325,6 +325,9 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = lumen_raw_init(ld);
 	if (err)
 		goto err_netdev;
+	err = lumen_params_register(ld);
+	if (err)
+		goto err_raw;
 
 	devlink_register(lumen_to_devlink(ld));
 	dev_info(&pdev->dev, "lumen rev %lu.%lu, firmware %lu.%lu.%lu, %u queue pairs, %u raw, MAC %pM\n",
@@ -336,6 +339,8 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ld->max_qp, ld->max_raw, ld->mac);
 	return 0;
 
+err_raw:
+	lumen_raw_fini(ld);
 err_netdev:
 	lumen_netdev_destroy(ld);
 err_port:
@@ -366,6 +371,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	struct lumen_dev *ld = pci_get_drvdata(pdev);
 
 	devlink_unregister(lumen_to_devlink(ld));
+	lumen_params_unregister(ld);
 	/* No fatal-error report (and device reset) from here on. */
 	lumen_irq_misc_disable(ld);
 	cancel_work_sync(&ld->fatal_work);

@@ -104,6 +104,9 @@ static void lumen_raw_area_free(struct lumen_raw_chan *chan)
 {
 	u32 i;
 
+	/* the device may still write them: leaked, never reused */
+	if (chan->hw_stuck)
+		return;
 	for (i = 0; chan->pages && i < chan->npages; i++)
 		if (chan->pages[i])
 			__free_page(chan->pages[i]);
@@ -122,6 +125,7 @@ static int lumen_raw_area_alloc(struct lumen_raw_chan *chan,
 		return -EINVAL;
 	chan->frame_size = c->frame_size;
 	chan->frames = c->frames;
+	chan->frames_bytes = bytes;
 	chan->area_size = PAGE_ALIGN(bytes);
 	chan->npages = chan->area_size >> PAGE_SHIFT;
 	chan->pages = kvcalloc(chan->npages, sizeof(*chan->pages), GFP_KERNEL);
@@ -129,8 +133,12 @@ static int lumen_raw_area_alloc(struct lumen_raw_chan *chan,
 	if (!chan->pages || !chan->dma)
 		return -ENOMEM;
 	for (i = 0; i < chan->npages; i++) {
-		/* zeroed: no byte of the kernel's reaches the process */
-		chan->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		/* zeroed: no byte of the kernel's reaches the process;
+		 * charged to the process's memory cgroup
+		 */
+		chan->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!chan->pages[i])
 			return -ENOMEM;
 	}
@@ -145,7 +153,8 @@ static int lumen_raw_rw_init(struct lumen_raw_chan *chan)
 {
 	u32 rx = chan->fill.mask + 1, i;
 
-	chan->free = kvcalloc(chan->frames - rx, sizeof(u64), GFP_KERNEL);
+	chan->free_max = chan->frames - rx;
+	chan->free = kvcalloc(chan->free_max, sizeof(u64), GFP_KERNEL);
 	if (!chan->free)
 		return -ENOMEM;
 	for (i = 0; i < rx; i++)
@@ -193,13 +202,16 @@ static int lumen_raw_check_create(const struct lumen_raw_create *c)
 }
 
 /* Creating a channel puts frames on the fiber: CAP_NET_RAW or
- * CAP_NET_ADMIN over the network namespace of the port's netdev.
+ * CAP_NET_ADMIN over the network namespace of the port's netdev, for the
+ * caller and for whoever opened the file (no confused deputy).
  */
-static bool lumen_raw_capable(struct lumen_dev *ld)
+static bool lumen_raw_capable(struct lumen_dev *ld, struct file *file)
 {
 	struct user_namespace *ns = dev_net(ld->netdev)->user_ns;
 
-	return ns_capable(ns, CAP_NET_RAW) || ns_capable(ns, CAP_NET_ADMIN);
+	return (ns_capable(ns, CAP_NET_RAW) || ns_capable(ns, CAP_NET_ADMIN)) &&
+	       (file_ns_capable(file, ns, CAP_NET_RAW) ||
+		file_ns_capable(file, ns, CAP_NET_ADMIN));
 }
 
 /* A free raw queue pair, with no channel of id @id on the port. */
@@ -228,7 +240,6 @@ static struct lumen_raw_chan *lumen_raw_chan_alloc(struct lumen_raw_port *port,
 	if (!chan)
 		return ERR_PTR(-ENOMEM);
 	chan->port = port;
-	chan->ld = port->ld;
 	chan->id = c->chan;
 	chan->flags = c->flags;
 	chan->tx_mask = c->tx_entries - 1;
@@ -262,9 +273,29 @@ static void lumen_raw_chan_kill(struct lumen_raw_chan *chan, int err)
 	wake_up_all(&chan->wq);
 }
 
-static int lumen_raw_create(struct lumen_raw_file *f,
+/* Under port->lock: may this file have a channel of id @id now?
+ * Return: the raw queue pair to use, or an errno.
+ */
+static int lumen_raw_claim(struct lumen_raw_file *f, struct file *file, u16 id)
+{
+	struct lumen_raw_port *port = f->port;
+
+	if (f->chan)
+		return -EBUSY;
+	if (!port->ld)
+		return -ENODEV;
+	/* a reset is in progress: its channels are gone, new ones wait */
+	if (port->resetting)
+		return -EAGAIN;
+	if (!lumen_raw_capable(port->ld, file))
+		return -EPERM;
+	return lumen_raw_pick_qp(port, id);
+}
+
+static int lumen_raw_create(struct file *file,
 			    struct lumen_raw_create __user *uc)
 {
+	struct lumen_raw_file *f = file->private_data;
 	struct lumen_raw_port *port = f->port;
 	struct lumen_raw_chan *chan;
 	struct lumen_raw_create c;
@@ -275,38 +306,28 @@ static int lumen_raw_create(struct lumen_raw_file *f,
 	err = lumen_raw_check_create(&c);
 	if (err)
 		return err;
+	if (READ_ONCE(f->chan))
+		return -EBUSY;
+
+	/* The memory first, outside the port lock: it may take a while. */
+	chan = lumen_raw_chan_alloc(port, &c);
+	if (IS_ERR(chan))
+		return PTR_ERR(chan);
+	if (copy_to_user(uc, &c, sizeof(c))) {
+		err = -EFAULT;
+		goto err_free;
+	}
 
 	mutex_lock(&port->lock);
-	if (f->chan) {
-		err = -EBUSY;
-		goto out;
-	}
-	if (!port->ld) {
-		err = -ENODEV;
-		goto out;
-	}
-	if (!lumen_raw_capable(port->ld)) {
-		err = -EPERM;
-		goto out;
-	}
-	qp = lumen_raw_pick_qp(port, c.chan);
-	if (qp < 0) {
-		err = qp;
-		goto out;
-	}
-	chan = lumen_raw_chan_alloc(port, &c);
-	if (IS_ERR(chan)) {
-		err = PTR_ERR(chan);
-		goto out;
-	}
+	err = lumen_raw_claim(f, file, c.chan);
+	if (err < 0)
+		goto err_unlock;
+	qp = err;
+	chan->ld = port->ld;
 	chan->qp = qp;
 	err = lumen_raw_hw_start(chan);
 	if (err)
-		goto err_free;
-	if (copy_to_user(uc, &c, sizeof(c))) {
-		err = -EFAULT;
-		goto err_stop;
-	}
+		goto err_unlock;
 	port->chans[qp] = chan;
 	atomic_inc(&port->ld->raw_channels);
 	/* a fully set up channel: pairs with lumen_raw_file_chan() */
@@ -314,13 +335,10 @@ static int lumen_raw_create(struct lumen_raw_file *f,
 	mutex_unlock(&port->lock);
 	return 0;
 
-err_stop:
-	WRITE_ONCE(chan->dead, err);
-	lumen_raw_hw_stop(chan);
+err_unlock:
+	mutex_unlock(&port->lock);
 err_free:
 	lumen_raw_chan_free(chan);
-out:
-	mutex_unlock(&port->lock);
 	return err;
 }
 
@@ -390,7 +408,7 @@ static long lumen_raw_ioctl(struct file *file, unsigned int cmd,
 	case LUMEN_RAW_IOC_INFO:
 		return lumen_raw_info(f->port, argp);
 	case LUMEN_RAW_IOC_CREATE:
-		return lumen_raw_create(f, argp);
+		return lumen_raw_create(file, argp);
 	case LUMEN_RAW_IOC_KICK:
 		chan = lumen_raw_live_chan(file);
 		if (IS_ERR(chan))
@@ -398,9 +416,10 @@ static long lumen_raw_ioctl(struct file *file, unsigned int cmd,
 		lumen_raw_kick(chan);
 		return 0;
 	case LUMEN_RAW_IOC_STATS:
-		chan = lumen_raw_live_chan(file);
-		if (IS_ERR(chan))
-			return PTR_ERR(chan);
+		/* also once torn down: what was lost, and why */
+		chan = lumen_raw_file_chan(file);
+		if (!chan)
+			return -ENOTCONN;
 		return lumen_raw_stats(chan, argp);
 	default:
 		return -ENOTTY;
@@ -425,8 +444,10 @@ static int lumen_raw_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (off == LUMEN_RAW_MMAP_RINGS && size == chan->rings_size)
 		return remap_vmalloc_range(vma, chan->rings, 0);
-	if (off == LUMEN_RAW_MMAP_FRAMES && size == chan->area_size)
+	if (off == LUMEN_RAW_MMAP_FRAMES && size == chan->area_size) {
+		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
 		return vm_map_pages_zero(vma, chan->pages, chan->npages);
+	}
 	return -EINVAL;
 }
 
@@ -446,7 +467,7 @@ static void lumen_raw_rw_reclaim(struct lumen_raw_chan *chan)
 	/* the entries NAPI wrote, after the index */
 	u32 prod = smp_load_acquire(comp->producer);
 
-	while (cons != prod && chan->nfree < chan->frames) {
+	while (cons != prod && chan->nfree < chan->free_max) {
 		u64 addr = *((u64 *)comp->desc + (cons & comp->mask));
 
 		chan->free[chan->nfree++] = addr & ~(u64)(chan->frame_size - 1);
@@ -586,7 +607,6 @@ static ssize_t lumen_raw_read(struct file *file, char __user *buf,
 	lumen_raw_rw_refill(chan, d.addr & ~(u64)(chan->frame_size - 1));
 out:
 	mutex_unlock(&chan->rx_lock);
-	/* not err ? err : d.len, which would be unsigned */
 	if (err)
 		return err;
 	return d.len;
@@ -689,6 +709,7 @@ int lumen_raw_init(struct lumen_dev *ld)
 	snprintf(port->name, sizeof(port->name), "lumen-%s", pci_name(ld->pdev));
 	snprintf(port->nodename, sizeof(port->nodename), "lumen/%s",
 		 pci_name(ld->pdev));
+	init_dummy_netdev(&port->napi_dev);
 	port->misc.minor = MISC_DYNAMIC_MINOR;
 	port->misc.name = port->name;
 	port->misc.nodename = port->nodename;
@@ -738,7 +759,8 @@ void lumen_raw_fini(struct lumen_dev *ld)
  * lumen_raw_reset_prepare - tear every channel down before a reset
  * @ld: the device
  *
- * Their files see ENETRESET from then on.
+ * Their files see ENETRESET from then on; creating a channel fails with
+ * EAGAIN until lumen_raw_reset_done().
  */
 void lumen_raw_reset_prepare(struct lumen_dev *ld)
 {
@@ -747,7 +769,40 @@ void lumen_raw_reset_prepare(struct lumen_dev *ld)
 	if (!port)
 		return;
 	mutex_lock(&port->lock);
+	port->resetting = true;
 	lumen_raw_kill_all(port, -ENETRESET);
+	mutex_unlock(&port->lock);
+}
+
+/**
+ * lumen_raw_reset_done - channels may be created again
+ * @ld: the device, out of a successful reset
+ */
+void lumen_raw_reset_done(struct lumen_dev *ld)
+{
+	struct lumen_raw_port *port = ld->raw;
+
+	if (!port)
+		return;
+	mutex_lock(&port->lock);
+	port->resetting = false;
+	mutex_unlock(&port->lock);
+}
+
+/**
+ * lumen_raw_set_channels - how many raw queue pairs a port offers
+ * @ld: the device, its raw channels torn down (in a reload)
+ * @n: wanted, capped at what the device and the vectors allow
+ */
+void lumen_raw_set_channels(struct lumen_dev *ld, u32 n)
+{
+	struct lumen_raw_port *port = ld->raw;
+
+	if (!port)
+		return;
+	mutex_lock(&port->lock);
+	lumen_raw_kill_all(port, -ENETRESET);
+	port->nchan = min_t(u32, n, ld->max_raw);
 	mutex_unlock(&port->lock);
 }
 

@@ -5,6 +5,7 @@
 #define _LUMEN_RAW_H_
 
 #include <linux/kref.h>
+#include <linux/minmax.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -14,9 +15,23 @@
 
 #include "lumen.h"
 
-/* Buffers of the frame area never straddle a page: see lumen_raw_dma(). */
+/* Buffers of the frame area never straddle a page (see lumen_raw_dma())
+ * and their size fits a descriptor's 16-bit length.
+ */
 #define LUMEN_RAW_FRAME_SIZE_MIN	2048
-#define LUMEN_RAW_FRAME_SIZE_MAX	PAGE_SIZE
+#define LUMEN_RAW_FRAME_SIZE_MAX	min_t(u32, PAGE_SIZE, SZ_32K)
+
+/**
+ * struct lumen_raw_slot - what the driver posted in a hardware ring slot
+ * @addr: frame-area address of the buffer
+ * @len: TX: the frame's length; RX: the buffer's
+ *
+ * Kept apart from the descriptors, which the device can write.
+ */
+struct lumen_raw_slot {
+	u64 addr;
+	u32 len;
+};
 
 /**
  * struct lumen_raw_uring - the kernel's view of one shared ring
@@ -74,15 +89,19 @@ struct lumen_raw_counters {
  * @npages: number of pages
  * @frame_size: buffer size
  * @frames: buffers
- * @area_size: bytes of the frame area
+ * @area_size: bytes of the frame area, page aligned
+ * @frames_bytes: bytes of its buffers, @frames * @frame_size
+ * @hw_stuck: an engine did not stop: the device may still write the
+ *	hardware rings and the frame area, which are therefore never freed
  * @free: read/write mode: buffers the kernel holds for write()
  * @nfree: how many
+ * @free_max: room in @free
  * @hw_tx: TX descriptor ring of the queue pair
- * @hw_tx_addr: frame-area address of each TX slot's frame
+ * @hw_tx_slot: what each TX slot holds
  * @hw_tx_head: next TX slot to complete
  * @hw_tx_tail: next TX slot to fill
  * @hw_rx: RX buffer ring
- * @hw_rx_addr: frame-area address of each RX slot's buffer
+ * @hw_rx_slot: what each RX slot holds
  * @hw_rx_head: next RX slot the device fills
  * @hw_rx_tail: next RX slot to post
  * @rx_dropping: buffers of a frame too long for one are being dropped
@@ -124,15 +143,18 @@ struct lumen_raw_chan {
 	u32 frame_size;
 	u32 frames;
 	u64 area_size;
+	u64 frames_bytes;
+	bool hw_stuck;
 	u64 *free;
 	u32 nfree;
+	u32 free_max;
 
 	struct lumen_tx_desc *hw_tx;
-	u64 *hw_tx_addr;
+	struct lumen_raw_slot *hw_tx_slot;
 	u32 hw_tx_head;
 	u32 hw_tx_tail;
 	struct lumen_rx_desc *hw_rx;
-	u64 *hw_rx_addr;
+	struct lumen_raw_slot *hw_rx_slot;
 	u32 hw_rx_head;
 	u32 hw_rx_tail;
 	bool rx_dropping;
@@ -152,8 +174,12 @@ struct lumen_raw_chan {
 /**
  * struct lumen_raw_port - a port's raw-frame device
  * @ref: held by the driver while bound and by every open file
- * @lock: protects @ld, @chans and channel creation and teardown
+ * @lock: protects @ld, @resetting, @nchan, @chans, channel creation and
+ *	teardown
  * @ld: the device, NULL once it was removed
+ * @resetting: between reset prepare and done: no channel is created
+ * @napi_dev: dummy netdev the channels' NAPI instances hang on, so that
+ *	they never touch the port netdev's NAPI list
  * @misc: the character device
  * @name: its name, "lumen-<pci address>"
  * @nodename: its /dev path, "lumen/<pci address>"
@@ -165,6 +191,8 @@ struct lumen_raw_port {
 	struct kref ref;
 	struct mutex lock;		/* see above */
 	struct lumen_dev *ld;
+	bool resetting;
+	struct net_device napi_dev;
 	struct miscdevice misc;
 	char name[32];
 	char nodename[32];
@@ -185,6 +213,8 @@ void lumen_raw_count(struct lumen_raw_chan *chan, u64 *field, u64 n);
 int lumen_raw_init(struct lumen_dev *ld);
 void lumen_raw_fini(struct lumen_dev *ld);
 void lumen_raw_reset_prepare(struct lumen_dev *ld);
+void lumen_raw_reset_done(struct lumen_dev *ld);
 u32 lumen_raw_open_channels(struct lumen_dev *ld);
+void lumen_raw_set_channels(struct lumen_dev *ld, u32 n);
 
 #endif /* _LUMEN_RAW_H_ */

@@ -17,7 +17,9 @@
 #include "lumen_raw.h"
 
 #define LUMEN_RAW_STOP_TIMEOUT_US	10000
-#define LUMEN_RAW_BUDGET		64
+
+/* The frame area is mapped once; every transfer is synced by hand. */
+#define LUMEN_RAW_DMA_ATTRS		DMA_ATTR_SKIP_CPU_SYNC
 
 static struct device *lumen_raw_dev(struct lumen_raw_chan *chan)
 {
@@ -114,7 +116,7 @@ static dma_addr_t lumen_raw_dma(struct lumen_raw_chan *chan, u64 addr)
 /* Bytes from @addr to the end of its buffer; 0 when @addr is outside. */
 static u32 lumen_raw_buf_room(struct lumen_raw_chan *chan, u64 addr)
 {
-	if (addr >= chan->area_size)
+	if (addr >= chan->frames_bytes)
 		return 0;
 	return chan->frame_size - (addr & (chan->frame_size - 1));
 }
@@ -139,7 +141,8 @@ static void lumen_raw_tx_post(struct lumen_raw_chan *chan, u64 addr, u32 len,
 	d->flags = cpu_to_le16(LUMEN_TXD_EOP);
 	d->csum_start = cpu_to_le16(flow);
 	d->csum_off_mss = 0;
-	chan->hw_tx_addr[chan->hw_tx_tail] = addr;
+	chan->hw_tx_slot[chan->hw_tx_tail].addr = addr;
+	chan->hw_tx_slot[chan->hw_tx_tail].len = len;
 	chan->hw_tx_tail = (chan->hw_tx_tail + 1) & chan->tx_mask;
 }
 
@@ -149,21 +152,23 @@ static void lumen_raw_tx_post(struct lumen_raw_chan *chan, u64 addr, u32 len,
  */
 static bool lumen_raw_xmit(struct lumen_raw_chan *chan, int budget)
 {
+	u32 max_len = min_t(u32, LUMEN_RAW_MAX_LEN, chan->frame_size);
+	u32 comp_room = lumen_raw_ring_room(&chan->comp);
 	struct lumen_raw_uring *tx = &chan->tx;
 	u32 avail = lumen_raw_ring_avail(tx);
-	u32 comp_room = lumen_raw_ring_room(&chan->comp);
-	u32 max_len = min_t(u32, LUMEN_RAW_MAX_LEN, chan->frame_size);
 	u32 invalid = 0, posted = 0, n = 0;
 
 	while (n < avail && n < budget) {
-		u32 outstanding = lumen_raw_tx_outstanding(chan);
 		struct lumen_raw_desc *d = lumen_raw_desc_entry(tx, tx->mine);
+		u32 outstanding = lumen_raw_tx_outstanding(chan);
 		u64 addr = READ_ONCE(d->addr);
 		u32 len = READ_ONCE(d->len);
 
 		if (outstanding >= chan->tx_mask || comp_room <= outstanding)
 			break;
-		if (!len || len > max_len || len > lumen_raw_buf_room(chan, addr)) {
+		/* flags and rsvd are where the ABI grows: 0 for now */
+		if (!len || len > max_len || len > lumen_raw_buf_room(chan, addr) ||
+		    READ_ONCE(d->flags) || READ_ONCE(d->rsvd)) {
 			lumen_raw_comp_put(chan, addr);
 			comp_room--;
 			invalid++;
@@ -195,7 +200,9 @@ static void lumen_raw_tx_complete(struct lumen_raw_chan *chan,
 	u32 id = le16_to_cpu(cqe->id);
 	u32 frames = 0, bytes = 0;
 
-	if (((id - chan->hw_tx_head) & chan->tx_mask) >=
+	/* an id outside the ring would never meet the head: reject it */
+	if (id > chan->tx_mask ||
+	    ((id - chan->hw_tx_head) & chan->tx_mask) >=
 	    lumen_raw_tx_outstanding(chan)) {
 		lumen_raw_count(chan, &chan->cnt.s.bad_completions, 1);
 		return;
@@ -203,8 +210,8 @@ static void lumen_raw_tx_complete(struct lumen_raw_chan *chan,
 	for (;;) {
 		u32 slot = chan->hw_tx_head;
 
-		lumen_raw_comp_put(chan, chan->hw_tx_addr[slot]);
-		bytes += le16_to_cpu(chan->hw_tx[slot].len);
+		lumen_raw_comp_put(chan, chan->hw_tx_slot[slot].addr);
+		bytes += chan->hw_tx_slot[slot].len;
 		frames++;
 		chan->hw_tx_head = (slot + 1) & chan->tx_mask;
 		if (slot == id)
@@ -214,7 +221,7 @@ static void lumen_raw_tx_complete(struct lumen_raw_chan *chan,
 		     LUMEN_CQE_DROP_LINK)) {
 		lumen_raw_count(chan, &chan->cnt.s.tx_errors, 1);
 		frames--;
-		bytes -= le16_to_cpu(chan->hw_tx[id].len);
+		bytes -= chan->hw_tx_slot[id].len;
 	}
 	lumen_raw_count(chan, &chan->cnt.s.tx_frames, frames);
 	lumen_raw_count(chan, &chan->cnt.s.tx_bytes, bytes);
@@ -230,12 +237,18 @@ static u32 lumen_raw_rx_outstanding(struct lumen_raw_chan *chan)
 static void lumen_raw_rx_post(struct lumen_raw_chan *chan, u64 addr)
 {
 	struct lumen_rx_desc *d = &chan->hw_rx[chan->hw_rx_tail];
+	u32 len = lumen_raw_buf_room(chan, addr);
+	dma_addr_t dma = lumen_raw_dma(chan, addr);
 
-	d->addr = cpu_to_le64(lumen_raw_dma(chan, addr));
-	d->len = cpu_to_le16(lumen_raw_buf_room(chan, addr));
+	/* nothing the CPU left in the cache may land on what the device writes */
+	dma_sync_single_for_device(lumen_raw_dev(chan), dma, len,
+				   DMA_BIDIRECTIONAL);
+	d->addr = cpu_to_le64(dma);
+	d->len = cpu_to_le16(len);
 	d->id = cpu_to_le16(chan->hw_rx_tail);
 	d->rsvd = 0;
-	chan->hw_rx_addr[chan->hw_rx_tail] = addr;
+	chan->hw_rx_slot[chan->hw_rx_tail].addr = addr;
+	chan->hw_rx_slot[chan->hw_rx_tail].len = len;
 	chan->hw_rx_tail = (chan->hw_rx_tail + 1) & chan->rx_mask;
 }
 
@@ -310,8 +323,8 @@ static void lumen_raw_rx_complete(struct lumen_raw_chan *chan,
 				  const struct lumen_cqe *cqe, u32 flags,
 				  u64 now)
 {
-	u32 id = le16_to_cpu(cqe->id);
 	u32 len = le16_to_cpu(cqe->len);
+	u32 id = le16_to_cpu(cqe->id);
 	bool eop = flags & LUMEN_CQE_EOP;
 	u64 addr;
 
@@ -320,11 +333,11 @@ static void lumen_raw_rx_complete(struct lumen_raw_chan *chan,
 		lumen_raw_count(chan, &chan->cnt.s.bad_completions, 1);
 		return;
 	}
-	addr = chan->hw_rx_addr[id];
+	addr = chan->hw_rx_slot[id].addr;
 	chan->hw_rx_head = (id + 1) & chan->rx_mask;
 
-	if (!(flags & LUMEN_CQE_RAW) || !len ||
-	    len > le16_to_cpu(chan->hw_rx[id].len)) {
+	/* the buffer's length as posted, not as the device may rewrite it */
+	if (!(flags & LUMEN_CQE_RAW) || !len || len > chan->hw_rx_slot[id].len) {
 		lumen_raw_count(chan, &chan->cnt.s.bad_completions, 1);
 		chan->rx_dropping = !eop;
 		lumen_raw_rx_post(chan, addr);
@@ -477,31 +490,31 @@ static void lumen_raw_hw_rings_free(struct lumen_raw_chan *chan)
 	if (chan->hw_tx)
 		dma_free_coherent(dev, (chan->tx_mask + 1) * sizeof(*chan->hw_tx),
 				  chan->hw_tx, chan->tx_dma);
-	kvfree(chan->hw_rx_addr);
-	kvfree(chan->hw_tx_addr);
+	kvfree(chan->hw_rx_slot);
+	kvfree(chan->hw_tx_slot);
 	chan->cq = NULL;
 	chan->hw_rx = NULL;
 	chan->hw_tx = NULL;
-	chan->hw_rx_addr = NULL;
-	chan->hw_tx_addr = NULL;
+	chan->hw_rx_slot = NULL;
+	chan->hw_tx_slot = NULL;
 }
 
 static int lumen_raw_hw_rings_alloc(struct lumen_raw_chan *chan)
 {
-	struct device *dev = lumen_raw_dev(chan);
 	u32 tx = chan->tx_mask + 1, rx = chan->rx_mask + 1;
+	struct device *dev = lumen_raw_dev(chan);
 
 	/* room for a completion of every buffer of both rings */
 	chan->cq_mask = roundup_pow_of_two(tx + rx) - 1;
-	chan->hw_tx_addr = kvcalloc(tx, sizeof(u64), GFP_KERNEL);
-	chan->hw_rx_addr = kvcalloc(rx, sizeof(u64), GFP_KERNEL);
+	chan->hw_tx_slot = kvcalloc(tx, sizeof(*chan->hw_tx_slot), GFP_KERNEL);
+	chan->hw_rx_slot = kvcalloc(rx, sizeof(*chan->hw_rx_slot), GFP_KERNEL);
 	chan->hw_tx = dma_alloc_coherent(dev, tx * sizeof(*chan->hw_tx),
 					 &chan->tx_dma, GFP_KERNEL);
 	chan->hw_rx = dma_alloc_coherent(dev, rx * sizeof(*chan->hw_rx),
 					 &chan->rx_dma, GFP_KERNEL);
 	chan->cq = dma_alloc_coherent(dev, (chan->cq_mask + 1) * sizeof(*chan->cq),
 				      &chan->cq_dma, GFP_KERNEL);
-	if (!chan->hw_tx_addr || !chan->hw_rx_addr || !chan->hw_tx ||
+	if (!chan->hw_tx_slot || !chan->hw_rx_slot || !chan->hw_tx ||
 	    !chan->hw_rx || !chan->cq) {
 		lumen_raw_hw_rings_free(chan);
 		return -ENOMEM;
@@ -513,8 +526,9 @@ static int lumen_raw_hw_rings_alloc(struct lumen_raw_chan *chan)
 static void lumen_raw_unmap_pages(struct lumen_raw_chan *chan, u32 n)
 {
 	while (n--)
-		dma_unmap_page(lumen_raw_dev(chan), chan->dma[n], PAGE_SIZE,
-			       DMA_BIDIRECTIONAL);
+		dma_unmap_page_attrs(lumen_raw_dev(chan), chan->dma[n],
+				     PAGE_SIZE, DMA_BIDIRECTIONAL,
+				     LUMEN_RAW_DMA_ATTRS);
 }
 
 static int lumen_raw_map_pages(struct lumen_raw_chan *chan)
@@ -523,8 +537,9 @@ static int lumen_raw_map_pages(struct lumen_raw_chan *chan)
 	u32 i;
 
 	for (i = 0; i < chan->npages; i++) {
-		chan->dma[i] = dma_map_page(dev, chan->pages[i], 0, PAGE_SIZE,
-					    DMA_BIDIRECTIONAL);
+		chan->dma[i] = dma_map_page_attrs(dev, chan->pages[i], 0,
+						  PAGE_SIZE, DMA_BIDIRECTIONAL,
+						  LUMEN_RAW_DMA_ATTRS);
 		if (dma_mapping_error(dev, chan->dma[i])) {
 			lumen_raw_unmap_pages(chan, i);
 			return -ENOMEM;
@@ -562,27 +577,32 @@ static void lumen_raw_hw_program(struct lumen_raw_chan *chan)
 	lumen_wr32(ld, lumen_raw_reg(chan, LUMEN_TXQ_CTRL), LUMEN_Q_CTRL_EN);
 }
 
-static void lumen_raw_hw_engine_stop(struct lumen_raw_chan *chan, u32 ctrl)
+/* Return: false if the engine still runs and may write memory. */
+static bool lumen_raw_hw_engine_stop(struct lumen_raw_chan *chan, u32 ctrl)
 {
-	struct lumen_dev *ld = chan->ld;
 	u32 reg = lumen_raw_reg(chan, ctrl);
+	struct lumen_dev *ld = chan->ld;
 	u32 val;
 
 	lumen_wr32(ld, reg, 0);
-	if (read_poll_timeout(lumen_rd32, val,
-			      !(val & LUMEN_Q_CTRL_ACTIVE) || lumen_gone(ld),
-			      10, LUMEN_RAW_STOP_TIMEOUT_US, false, ld, reg))
-		dev_warn(lumen_raw_dev(chan),
-			 "raw queue pair %u: engine %#x did not stop\n",
-			 chan->qp, ctrl);
+	if (!read_poll_timeout(lumen_rd32, val,
+			       !(val & LUMEN_Q_CTRL_ACTIVE) || lumen_gone(ld),
+			       10, LUMEN_RAW_STOP_TIMEOUT_US, false, ld, reg))
+		return true;
+	dev_err(lumen_raw_dev(chan),
+		"raw queue pair %u: engine %#x did not stop; its memory is kept until unload\n",
+		chan->qp, ctrl);
+	return false;
 }
 
-static void lumen_raw_hw_quiesce(struct lumen_raw_chan *chan)
+static bool lumen_raw_hw_quiesce(struct lumen_raw_chan *chan)
 {
-	lumen_wr32(chan->ld, lumen_raw_reg(chan, LUMEN_QP_IRQ_CTRL), 0);
-	lumen_raw_hw_engine_stop(chan, LUMEN_TXQ_CTRL);
-	lumen_raw_hw_engine_stop(chan, LUMEN_RXQ_CTRL);
-	lumen_raw_hw_engine_stop(chan, LUMEN_CQ_CTRL);
+	bool stopped;
+
+	stopped = lumen_raw_hw_engine_stop(chan, LUMEN_TXQ_CTRL);
+	stopped &= lumen_raw_hw_engine_stop(chan, LUMEN_RXQ_CTRL);
+	stopped &= lumen_raw_hw_engine_stop(chan, LUMEN_CQ_CTRL);
+	return stopped;
 }
 
 /**
@@ -596,6 +616,7 @@ static void lumen_raw_hw_quiesce(struct lumen_raw_chan *chan)
  */
 int lumen_raw_hw_start(struct lumen_raw_chan *chan)
 {
+	struct lumen_raw_port *port = chan->port;
 	struct lumen_dev *ld = chan->ld;
 	int err;
 
@@ -606,24 +627,27 @@ int lumen_raw_hw_start(struct lumen_raw_chan *chan)
 	if (err)
 		goto err_unmap;
 
-	chan->irq = lumen_irq_vector(ld, chan->port->first_vec + chan->qp);
+	chan->irq = lumen_irq_vector(ld, port->first_vec + chan->qp);
 	if (chan->irq < 0) {
 		err = chan->irq;
 		goto err_rings;
 	}
 	snprintf(chan->irq_name, sizeof(chan->irq_name), "lumen-%s-raw%u",
 		 pci_name(ld->pdev), chan->qp);
+	/* before the interrupt, which schedules it */
+	netif_napi_add(&port->napi_dev, &chan->napi, lumen_raw_poll);
 	err = request_irq(chan->irq, lumen_raw_irq, 0, chan->irq_name, chan);
 	if (err)
-		goto err_rings;
+		goto err_napi;
 
-	netif_napi_add(ld->netdev, &chan->napi, lumen_raw_poll);
 	lumen_raw_hw_program(chan);
 	napi_enable(&chan->napi);
 	lumen_wr32(ld, lumen_raw_reg(chan, LUMEN_QP_IRQ_CTRL), LUMEN_QP_IRQ_ARM);
 	lumen_raw_kick(chan);
 	return 0;
 
+err_napi:
+	netif_napi_del(&chan->napi);
 err_rings:
 	lumen_raw_hw_rings_free(chan);
 err_unmap:
@@ -635,15 +659,23 @@ err_unmap:
  * lumen_raw_hw_stop - undo lumen_raw_hw_start()
  * @chan: the channel, marked dead so that no kick reaches NAPI
  *
- * The shared rings and the frame area stay: the process may still have
- * them mapped.  Buffers the device held are simply never returned.
+ * The interrupt and NAPI go first, so that nothing rings a doorbell or
+ * re-arms the interrupt of a stopping queue pair; then the engines.  The
+ * shared rings and the frame area stay: the process may still have them
+ * mapped.  Buffers the device held are simply never returned.  If an
+ * engine does not stop, the device may still write the hardware rings
+ * and the frame area: they are never freed (chan->hw_stuck).
  */
 void lumen_raw_hw_stop(struct lumen_raw_chan *chan)
 {
-	lumen_raw_hw_quiesce(chan);
+	lumen_wr32(chan->ld, lumen_raw_reg(chan, LUMEN_QP_IRQ_CTRL), 0);
 	free_irq(chan->irq, chan);
 	napi_disable(&chan->napi);
 	netif_napi_del(&chan->napi);
+	if (!lumen_raw_hw_quiesce(chan)) {
+		chan->hw_stuck = true;
+		return;
+	}
 	lumen_raw_hw_rings_free(chan);
 	lumen_raw_unmap_pages(chan, chan->npages);
 }

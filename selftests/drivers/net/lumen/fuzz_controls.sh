@@ -3,7 +3,7 @@
 #
 # Fuzz the control interfaces with bounded random sequences: CALLS
 # (2000; 200 on the debug kernel) ethtool, ip link and devlink requests
-# (health reporters and the registers region too) on one port, with
+# (health reporters, the registers region and parameters too) on one port, with
 # values drawn from the edges of what is valid and far beyond, as root
 # and as an unprivileged user.  Where the valid range is
 # known (ring sizes, channels, MTU) the outcome must match it: no silent
@@ -98,6 +98,17 @@ one_call()
 			"$(pick 01:00:5e:00:00:01 ff:ff:ff:ff:ff:ff 00:00:00:00:00:00)" ;;
 	12)	if [ $((RANDOM % 8)) = 0 ]; then
 			expect ok devlink dev reload "pci/$BDF"
+		elif [ $((RANDOM % 3)) = 0 ]; then
+			v=$(pick 0 1 7 8 9 255 65536 4294967295)
+			p=$(pick raw_channels raw_channels bogus)
+			c=$(pick driverinit driverinit runtime)
+			if [ "$v" -le 8 ] && [ $p != bogus ] && [ $c = driverinit ]; then
+				w=ok
+			else
+				w=fail
+			fi
+			expect $w devlink dev param set "pci/$BDF" name "$p" \
+				value "$v" cmode "$c"
 		else
 			expect any devlink dev "$(pick info show param)" "pci/$BDF"
 		fi ;;
