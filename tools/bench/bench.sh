@@ -17,6 +17,12 @@
 # and lumen/e1000e and saves it in build/bench/.  TCG figures are noisy in
 # absolute terms; the ratios of one run are what to compare.
 #
+# Then one more lumen guest (the "raw" run) compares, on the same two
+# lumen ports in the same guest, raw frames (lumen-raw) with AF_PACKET
+# (TPACKET_V3 RX ring, PACKET_TX_RING) and a UDP socket (lumen-sockbench,
+# tools/bench/): received frames/s at 64 B and 4 KiB of payload, and the
+# round trip of a 64 B ping (median and p99), in a second table.
+#
 #   bench.sh [SECONDS]    length of each timed workload (default 8)
 
 set -uo pipefail
@@ -32,6 +38,9 @@ declare -A DRIVER=([lumen]=lumen [virtio-net-pci]=virtio_net [e1000e]=e1000e)
 declare -A MODULES=([lumen]=lumen [virtio-net-pci]="virtio_pci virtio_net" [e1000e]=e1000e)
 declare -A NAME=([lumen]=lumen [virtio-net-pci]=virtio-net [e1000e]=e1000e)
 declare -A RES
+# the raw run: its guest's tools, and how many pings a round-trip row takes
+TESTS=/lumen/tests
+PINGS=$((SECS * 125))
 
 # The guest side: prints "RESULT key value" lines.
 guest_script()
@@ -114,6 +123,142 @@ echo "RESULT latency_us $(awk -v a="${avg:-0}" 'BEGIN { printf "%d", a * 1000 }'
 EOF
 }
 
+# The raw run's guest side: prints "RESULT ROW.KIND value" lines, ROW one
+# of pps64 pps4k (received), pps64tx pps4ktx (sent), rtt50 rtt99, and KIND
+# one of raw afpacket udp.
+raw_guest_script()
+{
+	cat <<EOF
+set -u
+SECS=$SECS
+PINGS=$PINGS
+RAW=$TESTS/lumen-raw
+SB=$TESTS/lumen-sockbench
+EOF
+	cat <<'EOF'
+T=/tmp/bench
+fail() { echo "FAIL: $*"; exit 1; }
+ports() {
+	for n in /sys/class/net/*; do
+		[ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)")" = lumen ] &&
+			basename "$n"
+	done | sort
+}
+mkdir -p $T
+modprobe lumen || fail "modprobe lumen"
+i=0
+while [ "$(ports | wc -l)" -lt 2 ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "no two lumen ports"; sleep 0.1
+done
+set -- $(ports)
+A=$1 B=$2
+# Raw channels belong to the port's device, whatever netns its netdev is in.
+DEV_A=/dev/lumen/$(basename "$(readlink /sys/class/net/$A/device)")
+DEV_B=/dev/lumen/$(basename "$(readlink /sys/class/net/$B/device)")
+[ -c "$DEV_A" ] && [ -c "$DEV_B" ] || fail "no $DEV_A and $DEV_B"
+MAC_B=$(cat /sys/class/net/$B/address)
+ip netns add a && ip netns add b || fail "netns"
+ip link set "$A" netns a && ip link set "$B" netns b || fail "move"
+ip -n a addr add 10.78.0.1/24 dev "$A" && ip -n b addr add 10.78.0.2/24 dev "$B"
+# 4 KiB of UDP or AF_PACKET payload in one frame; raw frames ignore the MTU.
+ip -n a link set "$A" mtu 9000 && ip -n b link set "$B" mtu 9000 || fail "mtu 9000"
+# The link (raw frames need it too) comes with the netdevs up.
+ip -n a link set "$A" up && ip -n b link set "$B" up
+i=0
+until ip netns exec a ping -c 1 -W 1 10.78.0.2 > /dev/null 2>&1; do
+	i=$((i + 1)); [ $i -lt 30 ] || fail "no path between the ports"; sleep 1
+done
+
+# ready FILE: wait up to 10 s for a receiver's --ready file.
+ready() {
+	i=0
+	until [ -e "$1" ]; do
+		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
+	done
+}
+# rate rx|tx FILE: the X of its "rx: N frames, B bytes in T s: X frames/s"
+# (or tx:) line.
+rate() {
+	awk -v w="$1:" '$1 == w { for (i = 1; i < NF; i++) if ($(i + 1) == "frames/s,") v = $i }
+	     END { print v + 0 }' "$2"
+}
+# collect PID ROW KIND WHAT: wait for the receiver, report both rates.
+collect() {
+	wait "$1" || echo "FAIL: $4 receiver: $(cat $T/rx.err)"
+	sed "s/^/# $4 /" $T/tx $T/rx $T/rx.err
+	echo "RESULT $2.$3 $(rate rx $T/rx)"
+	echo "RESULT ${2}tx.$3 $(rate tx $T/tx)"
+}
+# Sender and receiver in separate processes for all three, the receiver
+# started first; each receiver counts from its first frame.
+# mark WHAT: a line in the kernel log, to place its messages in the run
+mark() { echo "bench: $*" > /dev/kmsg; }
+for S in 64 4096; do
+	[ $S = 64 ] && k=pps64 || k=pps4k
+	mark "raw $S B"
+	rm -f $T/ready
+	$RAW bench "$DEV_B" --chan 7 --size $S --secs "$SECS" --mode rx \
+		--ready $T/ready > $T/rx 2> $T/rx.err &
+	p=$!
+	ready $T/ready || echo "FAIL: raw receiver did not start"
+	$RAW bench "$DEV_A" --chan 7 --size $S --secs "$SECS" --mode tx \
+		> $T/tx 2>&1 || echo "FAIL: raw sender $S B: $(cat $T/tx)"
+	collect $p $k raw "raw $S B"
+
+	mark "AF_PACKET $S B"
+	ip netns exec b $SB afpacket-rx "$B" "$SECS" > $T/rx 2> $T/rx.err &
+	p=$!
+	sleep 1
+	ip netns exec a $SB afpacket-tx "$A" $S "$SECS" "$MAC_B" \
+		> $T/tx 2>&1 || echo "FAIL: AF_PACKET sender $S B: $(cat $T/tx)"
+	collect $p $k afpacket "AF_PACKET $S B"
+
+	mark "UDP $S B"
+	ip netns exec b $SB udp-rx 5001 "$SECS" > $T/rx 2> $T/rx.err &
+	p=$!
+	sleep 1
+	ip netns exec a $SB udp-tx 10.78.0.2 5001 $S "$SECS" \
+		> $T/tx 2>&1 || echo "FAIL: UDP sender $S B: $(cat $T/tx)"
+	collect $p $k udp "UDP $S B"
+done
+
+# Round trips of 64 B pings: "rtt us: min A median B p99 C max D".
+rtt() {
+	wait "$1" || echo "FAIL: $2 reflector: $(cat $T/rx.err)"
+	sed "s/^/# $2 /" $T/tx $T/rx.err
+	set -- $2 $(awk '/^rtt us:/ { print $6, $8 }' $T/tx)
+	echo "RESULT rtt50.$1 ${2:-}"
+	echo "RESULT rtt99.$1 ${3:-}"
+}
+rm -f $T/ready
+$RAW pingpong "$DEV_B" --reflect --chan 9 --count "$PINGS" --ready $T/ready \
+	> /dev/null 2> $T/rx.err &
+p=$!
+ready $T/ready || echo "FAIL: raw reflector did not start"
+$RAW pingpong "$DEV_A" --chan 9 --count "$PINGS" --size 64 > $T/tx 2>&1 ||
+	echo "FAIL: raw pingpong: $(tail -n 1 $T/tx)"
+rtt $p raw
+
+ip netns exec b $SB afpacket-pingpong reflect "$B" "$PINGS" 2> $T/rx.err &
+p=$!
+sleep 1
+ip netns exec a $SB afpacket-pingpong client "$A" 64 "$PINGS" "$MAC_B" \
+	> $T/tx 2>&1 || echo "FAIL: AF_PACKET pingpong: $(tail -n 1 $T/tx)"
+rtt $p afpacket
+
+ip netns exec b $SB udp-pingpong server 5002 "$PINGS" 2> $T/rx.err &
+p=$!
+sleep 1
+ip netns exec a $SB udp-pingpong client 10.78.0.2 5002 64 "$PINGS" \
+	> $T/tx 2>&1 || echo "FAIL: UDP pingpong: $(tail -n 1 $T/tx)"
+rtt $p udp
+mark "done"
+# what the ports counted that the figures do not show
+ip netns exec a ethtool -S "$A" | grep -E 'missed_irq|no_buffer|drop' | grep -v ': 0$' | sed "s/^/# $A /"
+ip netns exec b ethtool -S "$B" | grep -E 'missed_irq|no_buffer|drop' | grep -v ': 0$' | sed "s/^/# $B /"
+EOF
+}
+
 # ratio A B: A/B to two decimals, or "-" without B.
 ratio()
 {
@@ -136,6 +281,27 @@ run_nic()
 		esac
 	done < <(lumen_vm_output "$name")
 	[ "$rc" -eq 0 ] || echo "bench: ${NAME[$nic]}: guest exit $rc" >&2
+	return "$rc"
+}
+
+# The raw run: one lumen guest, both ports, all three kinds in turn.
+run_raw()
+{
+	local name=bench-raw rc=0 line key val
+
+	# --nic: the NIC runs leave the last one's model in LUMEN_VM_NIC
+	lumen_vm_start "$name" --nic lumen \
+		--timeout $((SECS * 8 + PINGS * 3 / 100 + 180)) -- "$(raw_guest_script)"
+	lumen_vm_wait "$name" || rc=$?
+	while read -r line; do
+		case $line in
+		RESULT\ *)
+			read -r _ key val <<< "$line"
+			RES[raw.$key]=$val ;;
+		FAIL:*)	echo "bench: raw: $line" >&2 ;;
+		esac
+	done < <(lumen_vm_output "$name")
+	[ "$rc" -eq 0 ] || echo "bench: raw: guest exit $rc" >&2
 	return "$rc"
 }
 
@@ -172,6 +338,42 @@ ROWS
 	echo "lower-is-better rows, the other NIC's figure over lumen's)."
 }
 
+raw_table()
+{
+	local key label higher r v k
+
+	echo "raw frames on lumen ports (64 B pings for the round trip)"
+	printf '%-28s %12s %12s %12s %10s %10s\n' "workload" raw AF_PACKET UDP \
+		"raw/AFP" "raw/UDP"
+	while IFS='|' read -r key label higher; do
+		printf '%-28s' "$label"
+		for k in raw afpacket udp; do
+			printf ' %12s' "${RES[raw.$key.$k]:--}"
+		done
+		r=${RES[raw.$key.raw]:-0}
+		for k in afpacket udp; do
+			v=${RES[raw.$key.$k]:-0}
+			if [ "$higher" = yes ]; then
+				printf ' %10s' "$(ratio "$r" "$v")"
+			else
+				printf ' %10s' "$(ratio "$v" "$r")"
+			fi
+		done
+		echo
+	done <<'ROWS'
+pps64|64 B (frames/s)|yes
+pps4k|4 KiB (frames/s)|yes
+rtt50|RTT median (us, lower)|no
+rtt99|RTT p99 (us, lower)|no
+pps64tx|64 B sent (frames/s)|yes
+pps4ktx|4 KiB sent (frames/s)|yes
+ROWS
+	echo "Frames/s at the receiver; the sent rows are what the sender queued"
+	echo "(raw frames have no flow control: the fiber drops the excess)."
+	echo "Payload bytes per frame: raw, after AF_PACKET's 14-byte Ethernet"
+	echo "header, UDP's datagram; MTU 9000.  Ratios are raw's advantage."
+}
+
 main()
 {
 	local n rc=0 file
@@ -182,6 +384,8 @@ main()
 		lumen_log "BENCH   ${NAME[$n]} (${SECS} s a workload)"
 		run_nic "$n" || rc=1
 	done
+	lumen_log "BENCH   raw frames, AF_PACKET, UDP on lumen (${SECS} s a workload)"
+	run_raw || rc=1
 	file=$OUT/bench-$(date +%Y%m%d-%H%M%S).txt
 	{
 		echo "lumen benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) host cores,"
@@ -189,6 +393,8 @@ main()
 		echo "ports back to back over -netdev dgram on 127.0.0.1"
 		echo
 		table
+		echo
+		raw_table
 	} | tee "$file"
 	cp "$file" "$OUT/latest.txt"
 	return "$rc"
