@@ -32,9 +32,13 @@ lumen_load || fail "modprobe"
 ns_setup || fail "ns_setup"
 traffic_start
 sleep 1
+# The bus's link to the device goes first when it is removed, before
+# the driver is unbound; the device's own directory goes last, once
+# lumen's remove() has returned.  Wait for that one.
+devdir=$(readlink -f "/sys/bus/pci/devices/$BDF_A")
 echo "step: traffic"
 i=0
-while [ -e "/sys/bus/pci/devices/$BDF_A" ]; do
+while [ -e "$devdir" ]; do
 	i=$((i + 1))
 	[ $i -lt 600 ] || fail "port 0 was never removed"
 	sleep 0.1
