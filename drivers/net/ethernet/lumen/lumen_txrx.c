@@ -393,17 +393,22 @@ static bool lumen_cqe_ready(const struct lumen_cq *cq, u32 head, u32 phase,
 	return !!(*flags & LUMEN_CQE_PHASE) == phase;
 }
 
-/* An entry waits at the head the CQ had at the last look: its interrupt
- * never came (a lost MSI-X message, or a device that did not send it).
+/* An entry waits at the head the CQ had at the last look, and no poll
+ * is pending: its interrupt never came (a lost MSI-X message, or a
+ * device that did not send it).  A pending poll means the interrupt did
+ * come and the softirq has not run yet, which on a loaded host can take
+ * a while; that is not a lost interrupt.
  */
-static bool lumen_cq_stalled(struct lumen_cq *cq)
+static bool lumen_cq_stalled(struct lumen_qp *qp)
 {
+	struct lumen_cq *cq = &qp->cq;
 	u32 phase = READ_ONCE(cq->phase);
 	u32 head = READ_ONCE(cq->head);
 	bool stalled;
 	u32 flags;
 
 	stalled = head == cq->seen_head && phase == cq->seen_phase &&
+		  !test_bit(NAPI_STATE_SCHED, &qp->napi.state) &&
 		  lumen_cqe_ready(cq, head, phase, &flags);
 	cq->seen_head = head;
 	cq->seen_phase = phase;
@@ -433,7 +438,7 @@ bool lumen_qps_check_progress(struct lumen_net *ln, int *hung_qp)
 		struct lumen_qp *qp = ln->qp[i];
 		bool kick = false, stalled;
 
-		if (lumen_cq_stalled(&qp->cq)) {
+		if (lumen_cq_stalled(qp)) {
 			lumen_stats_add(&qp->cq.stats, &qp->cq.stats.missed_irq, 1);
 			if (net_ratelimit())
 				netdev_warn(ln->netdev, "queue pair %u: completions without an interrupt, polling\n",
