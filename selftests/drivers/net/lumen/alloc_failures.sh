@@ -8,7 +8,7 @@
 # the driver, setting the port up, changing its ring sizes (ethtool -G)
 # or queue pairs (ethtool -L) while it is up, or creating and mapping a
 # raw channel reaches in the kernel is made to fail.  Under the debug kernel a probe reaches hundreds of points at
-# over a second a try, so a run tries SAMPLE (40) of them, spread evenly
+# over a second a try, so a run tries SAMPLE (30) of them, spread evenly
 # from a random start; ALL_POINTS=1 tries every one.  Each failed probe
 # must register nothing, each failed open must leave the port down and
 # able to open, and each failed change must leave the port up with its
@@ -20,7 +20,7 @@
 
 FAILNTH=$(dirname "$0")/lumen-failnth
 DBG=/sys/kernel/debug
-SAMPLE=${SAMPLE:-40}
+SAMPLE=${SAMPLE:-30}
 
 cleanup()
 {

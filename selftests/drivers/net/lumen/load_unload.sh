@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Load and unload lumen 20 times (10 on the slower debug kernel; the
+# Load and unload lumen 20 times (5 on the slower debug kernel; the
 # unload rounds of traffic_disruption.sh do 100 more, under traffic).
 # Each round the driver must bind every lumen device, register a netdev
 # and a devlink instance per device and bring the links up; after
@@ -10,7 +10,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-$(rounds 20 10)}
+ROUNDS=${ROUNDS:-$(rounds 20 5)}
 
 cleanup()
 {

@@ -5,14 +5,14 @@
 # of range are refused with a clear error and change nothing; a change
 # while the port is down takes effect on open; a change while traffic
 # flows in both directions restarts the queues and traffic goes on, for
-# ROUNDS changes (40; 20 on the debug kernel).  MTU changes under traffic
-# likewise, MTU_ROUNDS times (20).  Counters of the driver, the stack
+# ROUNDS changes (40; 10 on the debug kernel).  MTU changes under traffic
+# likewise, MTU_ROUNDS times (20; 10 on the debug kernel).  Counters of the driver, the stack
 # and the device agree on what was sent and received.
 
 . "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-$(rounds 40 20)}
-MTU_ROUNDS=${MTU_ROUNDS:-20}
+ROUNDS=${ROUNDS:-$(rounds 40 10)}
+MTU_ROUNDS=${MTU_ROUNDS:-$(rounds 20 10)}
 
 cleanup()
 {
