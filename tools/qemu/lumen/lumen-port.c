@@ -101,34 +101,53 @@ static void lumen_stat_count_dst(LumenState *s, const uint8_t *dst,
 
 /* ---- link ------------------------------------------------------------- */
 
-/* Something at the far end of the fiber: a netdev whose link is up. */
+/*
+ * Something at the far end of the fiber: a netdev whose link is up (QMP
+ * set_link takes it away from the host), unless the test window says
+ * the partner is gone.
+ */
 static bool lumen_port_partner_up(LumenState *s)
 {
     NetClientState *nc = qemu_get_queue(s->nic);
 
-    return nc->peer && !nc->link_down;
+    return nc->peer && !nc->link_down &&
+           !(s->test_faults & LUMEN_FAULT_NO_PARTNER);
 }
 
-static bool lumen_port_link_wanted(LumenState *s)
+/* Why the link cannot be up now; LUMEN_DOWN_NONE if it can. */
+static uint32_t lumen_port_link_blocker(LumenState *s)
 {
-    return (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN) && lumen_port_partner_up(s);
+    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
+        return LUMEN_DOWN_ADMIN;
+    }
+    if (!lumen_port_partner_up(s)) {
+        return LUMEN_DOWN_NO_PARTNER;
+    }
+    if (s->test_faults & LUMEN_FAULT_LOS) {
+        return LUMEN_DOWN_NO_SIGNAL;
+    }
+    if (s->test_faults & LUMEN_FAULT_TRAINING) {
+        return LUMEN_DOWN_TRAINING;
+    }
+    return LUMEN_DOWN_NONE;
 }
 
 static uint32_t lumen_port_down_reason(LumenState *s)
 {
+    uint32_t reason;
+
     if (s->link_up) {
         return LUMEN_DOWN_NONE;
     }
-    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
-        return LUMEN_DOWN_ADMIN;
-    }
-    return LUMEN_DOWN_NO_PARTNER;
+    reason = lumen_port_link_blocker(s);
+    /* down, and nothing in the way: it comes up at the next update */
+    return reason == LUMEN_DOWN_NONE ? LUMEN_DOWN_NO_PARTNER : reason;
 }
 
 /* Recompute PORT_STATUS.LINK; every change raises INTR_LINK. */
 void lumen_port_update_link(LumenState *s)
 {
-    bool up = lumen_port_link_wanted(s);
+    bool up = lumen_port_link_blocker(s) == LUMEN_DOWN_NONE;
 
     if (up == s->link_up) {
         return;

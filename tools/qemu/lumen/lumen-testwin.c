@@ -11,11 +11,15 @@
  */
 
 #include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "lumen.h"
 #include "hw/net/trace.h"
 
 #define LUMEN_TEST_FAULTS_ALL   (LUMEN_FAULT_RESET_HANG | LUMEN_FAULT_DEAD | \
-                                 LUMEN_FAULT_IRQ_LOST | LUMEN_FAULT_TX_HANG)
+                                 LUMEN_FAULT_IRQ_LOST | LUMEN_FAULT_TX_HANG | \
+                                 LUMEN_FAULT_LOS | LUMEN_FAULT_TRAINING | \
+                                 LUMEN_FAULT_NO_PARTNER)
 
 static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -61,6 +65,8 @@ static void lumen_testwin_set_faults(LumenState *s, uint32_t faults)
         /* Held frames are dropped now rather than delivered later. */
         lumen_port_rx_kick(s);
     }
+    /* the link faults: down with their reason, or up once cleared */
+    lumen_port_update_link(s);
 }
 
 static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
@@ -152,4 +158,49 @@ void lumen_testwin_init(LumenState *s)
                           "lumen-testwin", LUMEN_BAR_TEST_SIZE);
     pci_register_bar(PCI_DEVICE(s), LUMEN_BAR_TEST,
                      PCI_BASE_ADDRESS_SPACE_MEMORY, &s->testwin);
+}
+
+/*
+ * The host's way in: the "test-faults" property is TEST_FAULTS, read and
+ * written with QMP qom-get/qom-set on the device, e.g.
+ *   { "execute": "qom-set", "arguments": { "path": "lumen0",
+ *     "property": "test-faults", "value": 32 } }
+ */
+static void lumen_testwin_get_faults(Object *obj, Visitor *v,
+                                     const char *name, void *opaque,
+                                     Error **errp)
+{
+    LumenState *s = LUMEN(obj);
+    uint32_t faults = s->test_faults;
+
+    visit_type_uint32(v, name, &faults, errp);
+}
+
+static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
+                                          const char *name, void *opaque,
+                                          Error **errp)
+{
+    LumenState *s = LUMEN(obj);
+    uint32_t faults;
+
+    if (!visit_type_uint32(v, name, &faults, errp)) {
+        return;
+    }
+    if (faults & ~(LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL)) {
+        error_setg(errp, "test-faults: 0x%x has bits that are no fault "
+                   "(valid: 0x%x)", faults,
+                   LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL);
+        return;
+    }
+    trace_lumen_testwin_write(LUMEN_TEST_FAULTS, faults);
+    lumen_testwin_set_faults(s, faults);
+}
+
+void lumen_testwin_class_init(ObjectClass *klass)
+{
+    object_class_property_add(klass, "test-faults", "uint32",
+                              lumen_testwin_get_faults,
+                              lumen_testwin_set_faults_prop, NULL, NULL);
+    object_class_property_set_description(klass, "test-faults",
+        "Test-only: the TEST_FAULTS register of the fault window");
 }

@@ -629,6 +629,7 @@ static void lumen_class_init(ObjectClass *klass, void *data)
     dc->reset = lumen_qdev_reset;
     dc->vmsd = &lumen_vmstate;
     device_class_set_props(dc, lumen_properties);
+    lumen_testwin_class_init(klass);
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
 }
 

@@ -294,6 +294,7 @@ void lumen_raw_receive(LumenState *s, const uint8_t *buf, size_t size);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);
+void lumen_testwin_class_init(ObjectClass *klass);
 void lumen_testwin_corrupt_cqe(LumenState *s, uint32_t flags, uint16_t *len,
                                uint16_t *id);
 

@@ -148,6 +148,8 @@ static inline struct devlink *lumen_to_devlink(struct lumen_dev *ld)
 int lumen_dev_reset(struct lumen_dev *ld);
 void lumen_stats_fold(struct lumen_dev *ld);
 void lumen_stats_resume(struct lumen_dev *ld);
+
+/* lumen_link.c */
 const char *lumen_down_reason_str(u32 reason);
 
 /* lumen_irq.c */

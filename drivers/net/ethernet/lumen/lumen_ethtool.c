@@ -497,6 +497,7 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.get_drvinfo			= lumen_get_drvinfo,
 	.get_link			= ethtool_op_get_link,
 	.get_link_ksettings		= lumen_get_link_ksettings,
+	.get_link_ext_state		= lumen_get_link_ext_state,
 	.get_coalesce			= lumen_get_coalesce,
 	.set_coalesce			= lumen_set_coalesce,
 	.get_ringparam			= lumen_get_ringparam,

@@ -136,11 +136,16 @@ enum lumen_led_mode {
 	LUMEN_LED_ON = 2,		/* forced on */
 };
 
-/* Why the link is down, as PORT_DOWN_REASON reports it. */
+/* Why the link is down, as PORT_DOWN_REASON reports it: the first of
+ * these that holds, in this order.
+ */
 enum lumen_down_reason {
 	LUMEN_DOWN_NONE = 0,		/* link is up */
 	LUMEN_DOWN_ADMIN = 1,		/* port not enabled by the driver */
 	LUMEN_DOWN_NO_PARTNER = 2,	/* nothing at the far end of the fiber */
+	LUMEN_DOWN_NO_SIGNAL = 3,	/* loss of signal on the RX lanes */
+	LUMEN_DOWN_TRAINING = 4,	/* lanes did not gain frame lock */
+	LUMEN_DOWN_NUM			/* values from here on are reserved */
 };
 
 /* QP: queue pairs.  Queue pair n owns the registers at
@@ -388,6 +393,9 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_IRQ_LOST		BIT(2)	/* queue interrupts not sent */
 #define   LUMEN_FAULT_TX_HANG		BIT(3)	/* TX engines fetch nothing */
 #define   LUMEN_FAULT_FW_FATAL		BIT(4)	/* one-shot: firmware dies */
+#define   LUMEN_FAULT_LOS		BIT(5)	/* no light on any RX lane */
+#define   LUMEN_FAULT_TRAINING		BIT(6)	/* lanes never gain frame lock */
+#define   LUMEN_FAULT_NO_PARTNER	BIT(7)	/* the far end is gone */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */

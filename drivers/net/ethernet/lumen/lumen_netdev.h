@@ -77,4 +77,8 @@ void lumen_self_test_strings(u8 *data);
 void lumen_self_test(struct net_device *netdev, struct ethtool_test *eth_test,
 		     u64 *data);
 
+/* lumen_link.c */
+int lumen_get_link_ext_state(struct net_device *netdev,
+			     struct ethtool_link_ext_state_info *info);
+
 #endif /* _LUMEN_NETDEV_H_ */

@@ -17,25 +17,6 @@ static const struct pci_device_id lumen_pci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, lumen_pci_ids);
 
-static const char * const lumen_down_reasons[] = {
-	[LUMEN_DOWN_NONE]	= "link is up",
-	[LUMEN_DOWN_ADMIN]	= "port disabled",
-	[LUMEN_DOWN_NO_PARTNER]	= "no link partner",
-};
-
-/**
- * lumen_down_reason_str - describe a PORT_DOWN_REASON value
- * @reason: the register's value
- *
- * Return: a constant string, also for values this driver does not know.
- */
-const char *lumen_down_reason_str(u32 reason)
-{
-	if (reason < ARRAY_SIZE(lumen_down_reasons) && lumen_down_reasons[reason])
-		return lumen_down_reasons[reason];
-	return "unknown reason";
-}
-
 /* One counter as the device has it: 0 while it resets or once it is gone. */
 static u64 lumen_rd_stat_hw(struct lumen_dev *ld, enum lumen_stat stat)
 {

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+
+#include "lumen.h"
+#include "lumen_netdev.h"
+
+/* Why the link is down: the device's PORT_DOWN_REASON, how the driver
+ * logs it, and the kernel's extended link state for it (ethtool's
+ * "Link detected: no (State, Substate)").  A reason with no ext_state is
+ * one the kernel has no word for; ethtool then shows none.
+ */
+struct lumen_down_info {
+	const char *text;
+	enum ethtool_link_ext_state ext_state;
+	u32 ext_substate;
+	bool has_ext_state;
+};
+
+static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
+	[LUMEN_DOWN_NONE] = {
+		.text = "link is up",
+	},
+	[LUMEN_DOWN_ADMIN] = {
+		.text = "port disabled",
+	},
+	/* an optical port does not negotiate: its speed is forced */
+	[LUMEN_DOWN_NO_PARTNER] = {
+		.text = "no link partner",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG,
+		.ext_substate =
+			ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED_FORCE_MODE,
+		.has_ext_state = true,
+	},
+	[LUMEN_DOWN_NO_SIGNAL] = {
+		.text = "loss of signal",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY,
+		.ext_substate = ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_ALOS,
+		.has_ext_state = true,
+	},
+	[LUMEN_DOWN_TRAINING] = {
+		.text = "link training failed, no frame lock",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE,
+		.ext_substate =
+			ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_FRAME_LOCK_NOT_ACQUIRED,
+		.has_ext_state = true,
+	},
+};
+
+/**
+ * lumen_down_reason_str - describe a PORT_DOWN_REASON value
+ * @reason: the register's value
+ *
+ * Return: a constant string, also for values this driver does not know.
+ */
+const char *lumen_down_reason_str(u32 reason)
+{
+	if (reason < ARRAY_SIZE(lumen_down_info))
+		return lumen_down_info[reason].text;
+	return "unknown reason";
+}
+
+/**
+ * lumen_get_link_ext_state - ethtool's reason the link is down
+ * @netdev: the port's netdev
+ * @info: filled with the kernel's state and substate
+ *
+ * Return: 0, or -ENODATA while the link is up, when the device cannot
+ * be asked (resetting or gone) or gives a reason with no kernel state.
+ */
+int lumen_get_link_ext_state(struct net_device *netdev,
+			     struct ethtool_link_ext_state_info *info)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	const struct lumen_down_info *di;
+	struct lumen_dev *ld = ln->ld;
+	u32 reason;
+
+	if (ln->link_up || !lumen_regs_readable(ld))
+		return -ENODATA;
+	reason = lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
+	/* an untrusted value: a reserved reason is no reason */
+	if (reason >= ARRAY_SIZE(lumen_down_info))
+		return -ENODATA;
+	di = &lumen_down_info[reason];
+	if (!di->has_ext_state)
+		return -ENODATA;
+	info->link_ext_state = di->ext_state;
+	/* each state's substate enum shares this u32 in a union */
+	info->__link_ext_substate = di->ext_substate;
+	return 0;
+}

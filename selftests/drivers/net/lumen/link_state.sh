@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Why the link is down, as the stock ethtool shows it: for each link
+# fault of the test window (no partner, loss of signal, training that
+# never gains frame lock) the port loses its carrier, the driver logs
+# the reason once, `ethtool DEV` says "Link detected: no (State,
+# Substate)" with the kernel's codes for it, and once the fault is
+# cleared the link comes back and carries traffic.  Two faults at once
+# show the first in the device's order; a port that is simply down
+# shows no reason, and neither does a port whose link is up.
+
+. "$(dirname "$0")/lib.sh"
+
+trap fault_test_cleanup EXIT
+
+# link_detected: the "Link detected:" line of `ethtool` for port A.
+link_detected()
+{
+	ip netns exec lumen_a ethtool "$PORT_A" |
+		sed -n 's/^[[:space:]]*Link detected: //p'
+}
+
+no_carrier_a()
+{
+	! carrier_in lumen_a "$PORT_A"
+}
+
+# fault_shows FAULT LOGGED ETHTOOL: with FAULT set on port A, the link
+# goes down logging "link down, LOGGED", ethtool shows "no (ETHTOOL)",
+# and clearing FAULT brings it back with traffic.
+fault_shows()
+{
+	dmesg_mark
+	testwin "$BDF_A" set faults "$1" || return 1
+	wait_for 5 no_carrier_a || fail_msg "carrier stayed with fault $1" ||
+		return 1
+	got=$(link_detected)
+	[ "$got" = "no ($3)" ] ||
+		fail_msg "ethtool: 'Link detected: $got', want 'no ($3)'" ||
+		return 1
+	log "Link detected: $got"
+	n=$(dmesg_since | grep -c "$PORT_A: link down, $2\$")
+	[ "$n" = 1 ] || fail_msg "'link down, $2' logged $n times" || return 1
+	testwin "$BDF_A" set faults 0 || return 1
+	wait_for 5 carrier_in lumen_a "$PORT_A" ||
+		fail_msg "no carrier once fault $1 was cleared" || return 1
+	[ "$(link_detected)" = yes ] ||
+		fail_msg "ethtool: 'Link detected: $(link_detected)' once up" ||
+		return 1
+	ns_works || fail_msg "no traffic after fault $1"
+}
+
+no_partner()
+{
+	fault_shows $FAULT_NO_PARTNER "no link partner" \
+		"Autoneg, No partner detected during force mode"
+}
+
+loss_of_signal()
+{
+	fault_shows $FAULT_LOS "loss of signal" \
+		"Bad signal integrity, Serdes ALOS"
+}
+
+training_failure()
+{
+	fault_shows $FAULT_TRAINING "link training failed, no frame lock" \
+		"Link training failure, KR frame lock not acquired"
+}
+
+# LOS and training failure at once: the device reports loss of signal,
+# the first cause; with LOS cleared, the training failure shows.
+first_reason_wins()
+{
+	testwin "$BDF_A" set faults $((FAULT_LOS | FAULT_TRAINING)) || return 1
+	wait_for 5 no_carrier_a || fail_msg "carrier stayed" || return 1
+	got=$(link_detected)
+	[ "$got" = "no (Bad signal integrity, Serdes ALOS)" ] ||
+		fail_msg "both: 'Link detected: $got'" || return 1
+	testwin "$BDF_A" set faults $FAULT_TRAINING || return 1
+	wait_for 5 training_shown ||
+		fail_msg "LOS cleared: 'Link detected: $(link_detected)'" || return 1
+	testwin "$BDF_A" set faults 0 || return 1
+	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier after"
+}
+
+training_shown()
+{
+	[ "$(link_detected)" = "no (Link training failure, KR frame lock not acquired)" ]
+}
+
+# Down by the administrator: no carrier, and no reason (the kernel has
+# none for it), even with a fault set underneath.
+admin_down_has_no_reason()
+{
+	testwin "$BDF_A" set faults $FAULT_LOS || return 1
+	ip -n lumen_a link set "$PORT_A" down || return 1
+	got=$(link_detected)
+	testwin "$BDF_A" set faults 0 || return 1
+	ip -n lumen_a link set "$PORT_A" up || return 1
+	[ "$got" = no ] || fail_msg "port down: 'Link detected: $got'" ||
+		return 1
+	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier after up" ||
+		return 1
+	ns_works || fail_msg "no traffic after down/up"
+}
+
+ktap_header 6
+lumen_load || exit $KSFT_FAIL
+ktap_check "setup" ns_setup
+ktap_check "no_partner" no_partner
+ktap_check "loss_of_signal" loss_of_signal
+ktap_check "training_failure" training_failure
+ktap_check "first_reason_wins" first_reason_wins
+ktap_check "admin_down_has_no_reason" admin_down_has_no_reason
+ktap_finish

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Link faults from the host: QMP qom-set of the "test-faults" property
+# of port 0 (the TEST_FAULTS register of its fault window) takes its
+# link down for loss of signal while the guest watches; the guest sees
+# the carrier go, ethtool give the reason, and, once the host clears
+# the fault, the link come back and carry traffic.  qom-get reads the
+# faults back, and a value with bits that are no fault is refused with
+# an error and changes nothing.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tools/vm/lib.sh"
+
+KSFT_PASS=0
+KSFT_FAIL=1
+QMP=$top/tools/vm/qmp
+FAULT_LOS=32
+DEV=/machine/peripheral/lumen0
+
+guest_script()
+{
+	cat <<'EOF2'
+. /lumen/tests/lib.sh
+fail() { echo "FAIL: $*"; exit 1; }
+lumen_load || fail "modprobe"
+ns_setup || fail "ns_setup"
+echo "step: up"
+i=0
+while carrier_in lumen_a "$PORT_A"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the link stayed up"
+	sleep 0.1
+done
+got=$(ip netns exec lumen_a ethtool "$PORT_A" | sed -n 's/^[[:space:]]*Link detected: //p')
+[ "$got" = "no (Bad signal integrity, Serdes ALOS)" ] ||
+	fail "ethtool: Link detected: $got"
+echo "step: down"
+wait_for 30 carrier_in lumen_a "$PORT_A" || fail "the link never came back"
+ns_works || fail "no traffic once the fault was cleared"
+echo "step: works"
+EOF2
+}
+
+# wait_step NAME SECONDS: the guest has logged "step: NAME".
+wait_step()
+{
+	local i
+
+	for ((i = 0; i < $2 * 10; i++)); do
+		grep -q "^step: $1" "$(lumen_vm_dir lf)/output.log" && return 0
+		grep -q "^FAIL:\|lumen-exit:" "$(lumen_vm_dir lf)/output.log" && return 1
+		sleep 0.1
+	done
+	echo "# no 'step: $1' in $2 s"
+	return 1
+}
+
+# faults_are N: qom-get says the port's faults are N.
+faults_are()
+{
+	local got
+
+	got=$("$QMP" "$sock" qom-get "{\"path\": \"$DEV\", \"property\": \"test-faults\"}")
+	[ "$got" = "$1" ] || { echo "# qom-get test-faults: $got, want $1"; return 1; }
+}
+
+# set_faults N: qom-set the port's faults.
+set_faults()
+{
+	"$QMP" "$sock" qom-set "{\"path\": \"$DEV\", \"property\": \"test-faults\", \"value\": $1}" > /dev/null
+}
+
+# A value with a bit that is no fault: an error, and nothing changes.
+bad_value_refused()
+{
+	local err
+
+	if err=$(set_faults 65536 2>&1); then
+		echo "# qom-set test-faults 65536 succeeded"
+		return 1
+	fi
+	echo "# refused: $err"
+	echo "$err" | grep -q "no fault" || return 1
+	faults_are "$FAULT_LOS"
+}
+
+main()
+{
+	local sock result=$KSFT_PASS rc=0 scale=$LUMEN_TIME_SCALE
+
+	lumen_vm_trap
+	echo "TAP version 13"
+	echo "1..1"
+
+	sock=$(mktemp -u "${TMPDIR:-/tmp}/lumen-qmp.XXXXXX")
+	lumen_vm_start lf --timeout $((300 * scale)) \
+		--qemu-args "-qmp unix:$sock,server=on,wait=off" \
+		-- "$(guest_script)"
+
+	if ! wait_step up $((60 * scale)); then
+		result=$KSFT_FAIL
+	elif ! set_faults "$FAULT_LOS"; then
+		result=$KSFT_FAIL
+	elif ! wait_step down $((30 * scale)); then
+		result=$KSFT_FAIL
+	elif ! faults_are "$FAULT_LOS" || ! bad_value_refused; then
+		result=$KSFT_FAIL
+	elif ! set_faults 0 || ! faults_are 0; then
+		result=$KSFT_FAIL
+	elif ! wait_step works $((60 * scale)); then
+		result=$KSFT_FAIL
+	fi
+	lumen_vm_wait lf || rc=$?
+	rm -f "$sock"
+
+	lumen_vm_output lf | sed 's/^/# /'
+	[ "$rc" -eq 0 ] || { echo "# guest exit $rc"; result=$KSFT_FAIL; }
+	if ! lumen_vm_faults "$(lumen_vm_console lf)" | sed 's/^/# /'; then
+		result=$KSFT_FAIL
+	fi
+	if [ "$result" -eq "$KSFT_PASS" ]; then
+		echo "ok 1 link_faults_from_qmp"
+	else
+		echo "not ok 1 link_faults_from_qmp"
+	fi
+	return "$result"
+}
+
+main "$@"
