@@ -151,6 +151,7 @@ void lumen_stats_resume(struct lumen_dev *ld);
 
 /* lumen_link.c */
 const char *lumen_down_reason_str(u32 reason);
+void lumen_link_update(struct lumen_dev *ld);
 
 /* lumen_irq.c */
 int lumen_irq_init(struct lumen_dev *ld);
@@ -192,7 +193,6 @@ void lumen_netdev_quiesce(struct lumen_dev *ld);
 int lumen_netdev_restore(struct lumen_dev *ld);
 int lumen_netdev_restart(struct lumen_dev *ld);
 void lumen_netdev_destroy(struct lumen_dev *ld);
-void lumen_link_update(struct lumen_dev *ld);
 
 /* lumen_ethtool.c */
 void lumen_set_ethtool_ops(struct net_device *netdev);

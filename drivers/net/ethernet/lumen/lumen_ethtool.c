@@ -366,7 +366,7 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(lumen_dev_stats) + 2 +
+		return ARRAY_SIZE(lumen_dev_stats) + 3 +
 		       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 					 ARRAY_SIZE(lumen_rxq_stats) +
 					 ARRAY_SIZE(lumen_cq_stats));
@@ -391,6 +391,7 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
 		ethtool_sprintf(&data, "%s", lumen_dev_stats[i].name);
 	ethtool_sprintf(&data, "tx_restarts");
+	ethtool_sprintf(&data, "link_down_events");
 	ethtool_sprintf(&data, "raw_channels_open");
 	for (i = 0; i < ln->ld->max_qp; i++) {
 		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
@@ -413,6 +414,7 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
 		*data++ = lumen_rd_stat(ld, lumen_dev_stats[i].stat);
 	*data++ = ln->tx_restarts;
+	*data++ = ln->link_down_events;
 	*data++ = lumen_raw_open_channels(ld);
 
 	for (i = 0; i < ld->max_qp; i++) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (c) 2026 The lumen authors */
 
+#include <linux/bitfield.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 
@@ -60,6 +61,43 @@ const char *lumen_down_reason_str(u32 reason)
 	if (reason < ARRAY_SIZE(lumen_down_info))
 		return lumen_down_info[reason].text;
 	return "unknown reason";
+}
+
+/**
+ * lumen_link_update - bring the carrier in line with the device's link
+ * @ld: the device
+ *
+ * Called from the link work item and on open.  Logs each change once,
+ * with the reason the device gives when the link is down, and counts the
+ * times the link went down while the port was up.
+ */
+void lumen_link_update(struct lumen_dev *ld)
+{
+	struct net_device *netdev = ld->netdev;
+	struct lumen_net *ln;
+	bool up;
+	u32 st;
+
+	if (!netdev)
+		return;
+	ln = netdev_priv(netdev);
+	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
+	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
+	if (up == ln->link_up)
+		return;
+	ln->link_up = up;
+
+	if (up) {
+		netdev_info(netdev, "link up, %lu Gb/s on %lu lanes\n",
+			    FIELD_GET(LUMEN_PORT_STATUS_SPEED, st),
+			    FIELD_GET(LUMEN_PORT_STATUS_LANES, st));
+		netif_carrier_on(netdev);
+	} else {
+		netif_carrier_off(netdev);
+		ln->link_down_events++;
+		netdev_info(netdev, "link down, %s\n",
+			    lumen_down_reason_str(lumen_rd32(ld, LUMEN_PORT_DOWN_REASON)));
+	}
 }
 
 /**

@@ -308,41 +308,6 @@ static const struct net_device_ops lumen_netdev_ops = {
 };
 
 /**
- * lumen_link_update - bring the carrier in line with the device's link
- * @ld: the device
- *
- * Called from the link work item and on open.  Logs each change once,
- * with the reason the device gives when the link is down.
- */
-void lumen_link_update(struct lumen_dev *ld)
-{
-	struct net_device *netdev = ld->netdev;
-	struct lumen_net *ln;
-	bool up;
-	u32 st;
-
-	if (!netdev)
-		return;
-	ln = netdev_priv(netdev);
-	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
-	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
-	if (up == ln->link_up)
-		return;
-	ln->link_up = up;
-
-	if (up) {
-		netdev_info(netdev, "link up, %lu Gb/s on %lu lanes\n",
-			    FIELD_GET(LUMEN_PORT_STATUS_SPEED, st),
-			    FIELD_GET(LUMEN_PORT_STATUS_LANES, st));
-		netif_carrier_on(netdev);
-	} else {
-		netif_carrier_off(netdev);
-		netdev_info(netdev, "link down, %s\n",
-			    lumen_down_reason_str(lumen_rd32(ld, LUMEN_PORT_DOWN_REASON)));
-	}
-}
-
-/**
  * lumen_netdev_quiesce - stop the port for a device reset
  * @ld: the device
  *

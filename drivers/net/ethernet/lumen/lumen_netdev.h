@@ -41,6 +41,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @restart_task: reports a TX hang or timeout to devlink health
  * @hung_qp: what it reports: the queue pair that hung, -1 for a timeout
  * @tx_restarts: queue restarts done by that reporter's recovery
+ * @link_down_events: times the link went down while the port was up
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -60,6 +61,7 @@ struct lumen_net {
 	struct work_struct restart_task;
 	int hung_qp;
 	u64 tx_restarts;
+	u64 link_down_events;
 };
 
 /* lumen_rss.c */

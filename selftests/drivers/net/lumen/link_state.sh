@@ -5,10 +5,11 @@
 # fault of the test window (no partner, loss of signal, training that
 # never gains frame lock) the port loses its carrier, the driver logs
 # the reason once, `ethtool DEV` says "Link detected: no (State,
-# Substate)" with the kernel's codes for it, and once the fault is
-# cleared the link comes back and carries traffic.  Two faults at once
-# show the first in the device's order; a port that is simply down
-# shows no reason, and neither does a port whose link is up.
+# Substate)" with the kernel's codes for it, link_down_events in
+# `ethtool -S` counts it once, and once the fault is cleared the link
+# comes back and carries traffic.  Two faults at once show the first in
+# the device's order; a port that is simply down shows no reason and
+# counts no link-down event, and a port whose link is up shows none.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -26,12 +27,19 @@ no_carrier_a()
 	! carrier_in lumen_a "$PORT_A"
 }
 
+down_events()
+{
+	ethtool_stat lumen_a "$PORT_A" link_down_events
+}
+
 # fault_shows FAULT LOGGED ETHTOOL: with FAULT set on port A, the link
 # goes down logging "link down, LOGGED", ethtool shows "no (ETHTOOL)",
-# and clearing FAULT brings it back with traffic.
+# link_down_events counts one, and clearing FAULT brings it back with
+# traffic.
 fault_shows()
 {
 	dmesg_mark
+	events=$(down_events)
 	testwin "$BDF_A" set faults "$1" || return 1
 	wait_for 5 no_carrier_a || fail_msg "carrier stayed with fault $1" ||
 		return 1
@@ -42,6 +50,9 @@ fault_shows()
 	log "Link detected: $got"
 	n=$(dmesg_since | grep -c "$PORT_A: link down, $2\$")
 	[ "$n" = 1 ] || fail_msg "'link down, $2' logged $n times" || return 1
+	[ "$(down_events)" = $((events + 1)) ] ||
+		fail_msg "link_down_events went from $events to $(down_events)" ||
+		return 1
 	testwin "$BDF_A" set faults 0 || return 1
 	wait_for 5 carrier_in lumen_a "$PORT_A" ||
 		fail_msg "no carrier once fault $1 was cleared" || return 1
@@ -94,14 +105,18 @@ training_shown()
 # none for it), even with a fault set underneath.
 admin_down_has_no_reason()
 {
-	testwin "$BDF_A" set faults $FAULT_LOS || return 1
+	events=$(down_events)
 	ip -n lumen_a link set "$PORT_A" down || return 1
+	testwin "$BDF_A" set faults $FAULT_LOS || return 1
 	got=$(link_detected)
 	testwin "$BDF_A" set faults 0 || return 1
 	ip -n lumen_a link set "$PORT_A" up || return 1
 	[ "$got" = no ] || fail_msg "port down: 'Link detected: $got'" ||
 		return 1
 	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier after up" ||
+		return 1
+	[ "$(down_events)" = "$events" ] ||
+		fail_msg "down by choice counted: $events -> $(down_events)" ||
 		return 1
 	ns_works || fail_msg "no traffic after down/up"
 }
