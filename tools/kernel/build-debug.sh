@@ -130,11 +130,13 @@ main()
 		lumen_lock "$LUMEN_CACHE/.kernel-debug.lock"
 		if [ ! -e "$out/bzImage" ]; then
 			src=$(ksrc_tree "$ver")
-			build "$src" "$out"
+			# Only the path below goes to stdout, where the caller
+			# takes it: kbuild's config targets talk there too.
+			build "$src" "$out" >&2
 		fi
 	fi
 	[ -e "$out/root/lib/modules/$(cat "$out/kver")/modules.dep" ] ||
-		install_root "$out"
+		install_root "$out" >&2
 	echo "$out"
 }
 
