@@ -129,7 +129,16 @@ static uint32_t lumen_port_link_blocker(LumenState *s)
     if (s->test_faults & LUMEN_FAULT_TRAINING) {
         return LUMEN_DOWN_TRAINING;
     }
+    if (lumen_lane_blocks_link(s)) {
+        return LUMEN_DOWN_HIGH_BER;
+    }
     return LUMEN_DOWN_NONE;
+}
+
+/* Light on the RX lanes: a partner, and no loss of signal. */
+bool lumen_port_has_signal(LumenState *s)
+{
+    return lumen_port_partner_up(s) && !(s->test_faults & LUMEN_FAULT_LOS);
 }
 
 static uint32_t lumen_port_down_reason(LumenState *s)
@@ -154,6 +163,7 @@ void lumen_port_update_link(LumenState *s)
     }
     s->link_up = up;
     trace_lumen_link(up, lumen_port_down_reason(s));
+    lumen_lane_link_changed(s);
     lumen_intr_raise(s, LUMEN_INTR_LINK);
     lumen_port_rx_kick(s);
 }
@@ -178,6 +188,7 @@ void lumen_port_reset(LumenState *s)
     s->port_led = LUMEN_LED_NORMAL;
     /* Part of the reset: no INTR_LINK, the causes were just cleared. */
     s->link_up = false;
+    lumen_lane_reset(s);
 }
 
 /* The identify LED: the driver blinks it for `ethtool -p`. */
@@ -223,6 +234,9 @@ bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
     case LUMEN_PORT_LED:
         *val = s->port_led;
         break;
+    case LUMEN_PORT_FEC:
+        *val = s->fec_mode;
+        break;
     default:
         return false;
     }
@@ -256,6 +270,8 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
     case LUMEN_PORT_LED:
         lumen_port_set_led(s, val);
         break;
+    case LUMEN_PORT_FEC:
+        return lumen_fec_write(s, val);
     case LUMEN_PORT_STATUS:
     case LUMEN_PORT_DOWN_REASON:
         break;                          /* read-only */
@@ -468,10 +484,12 @@ void lumen_port_realize(LumenState *s)
                           object_get_typename(OBJECT(s)), dev->id,
                           &dev->mem_reentrancy_guard, s);
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+    lumen_lane_realize(s);
 }
 
 void lumen_port_unrealize(LumenState *s)
 {
+    lumen_lane_unrealize(s);
     qemu_del_nic(s->nic);
     s->nic = NULL;
 }

@@ -39,6 +39,9 @@ static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
     case LUMEN_TEST_CORRUPT:
         val = s->test_corrupt;
         break;
+    case LUMEN_TEST_LANE_BER(0) ... LUMEN_TEST_LANE_BER(LUMEN_NUM_LANES) - 1:
+        val = lumen_lane_get_ber(s, (addr - LUMEN_TEST_LANE_BER(0)) / 4);
+        break;
     default:
         val = 0;
         break;
@@ -84,6 +87,9 @@ static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case LUMEN_TEST_CORRUPT:
         s->test_corrupt = val & (LUMEN_CORRUPT_COUNT | LUMEN_CORRUPT_KIND);
+        break;
+    case LUMEN_TEST_LANE_BER(0) ... LUMEN_TEST_LANE_BER(LUMEN_NUM_LANES) - 1:
+        lumen_lane_set_ber(s, (addr - LUMEN_TEST_LANE_BER(0)) / 4, val);
         break;
     default:
         break;                          /* TEST_ID and the rest: read-only */

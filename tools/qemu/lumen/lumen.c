@@ -336,6 +336,9 @@ static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
     if (lumen_in_block(addr, LUMEN_PORT_BASE, LUMEN_PORT_END)) {
         return lumen_port_read(s, addr, val);
     }
+    if (lumen_in_block(addr, LUMEN_LANE_BASE, LUMEN_LANE_END)) {
+        return lumen_lane_read(s, addr, val);
+    }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_read(s, qpi, reg, val);
     }
@@ -366,6 +369,9 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
     }
     if (lumen_in_block(addr, LUMEN_PORT_BASE, LUMEN_PORT_END)) {
         return lumen_port_write(s, addr, val);
+    }
+    if (lumen_in_block(addr, LUMEN_LANE_BASE, LUMEN_LANE_END)) {
+        return lumen_lane_write(s, addr, val);
     }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_write(s, qpi, reg, val);

@@ -130,7 +130,13 @@ struct LumenState {
     uint32_t max_frame;
     uint8_t port_addr[ETH_ALEN];
     uint32_t port_led;      /* LUMEN_LED_* */
+    uint32_t fec_mode;      /* LUMEN_FEC_* */
     bool link_up;
+
+    /* LANE: errors counted every tick while the link is up */
+    QEMUTimer *lane_timer;
+    uint64_t ber_acc[LUMEN_NUM_LANES];     /* error bits short of one */
+    bool fec_lost;          /* a tick found a lane beyond the FEC */
 
     /* RSS */
     uint32_t rss_ctrl;
@@ -146,6 +152,7 @@ struct LumenState {
     uint32_t test_faults;
     uint32_t test_rev;
     uint32_t test_corrupt;
+    uint32_t lane_ber[LUMEN_NUM_LANES];    /* per 10^12 bits */
 
     LumenQueuePair qp[LUMEN_QP_TOTAL];
     LumenIrqTimer irq_timer[LUMEN_QP_TOTAL];
@@ -250,6 +257,7 @@ void lumen_port_realize(LumenState *s);
 void lumen_port_unrealize(LumenState *s);
 void lumen_port_reset(LumenState *s);
 void lumen_port_update_link(LumenState *s);
+bool lumen_port_has_signal(LumenState *s);
 void lumen_port_rx_kick(LumenState *s);
 void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len);
 void lumen_port_send(LumenState *s, uint8_t *frame, size_t len);
@@ -291,6 +299,18 @@ void lumen_raw_transmit(LumenState *s, unsigned qpi, uint16_t flow,
                         uint32_t len);
 bool lumen_raw_match(const uint8_t *buf, size_t size);
 void lumen_raw_receive(LumenState *s, const uint8_t *buf, size_t size);
+
+/* lumen-lane.c */
+void lumen_lane_realize(LumenState *s);
+void lumen_lane_unrealize(LumenState *s);
+void lumen_lane_reset(LumenState *s);
+bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val);
+bool lumen_lane_write(LumenState *s, hwaddr addr, uint32_t val);
+bool lumen_fec_write(LumenState *s, uint32_t val);
+bool lumen_lane_blocks_link(LumenState *s);
+void lumen_lane_link_changed(LumenState *s);
+void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber);
+uint32_t lumen_lane_get_ber(LumenState *s, unsigned n);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);

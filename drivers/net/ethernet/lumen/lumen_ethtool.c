@@ -366,7 +366,7 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(lumen_dev_stats) + 3 +
+		return ARRAY_SIZE(lumen_dev_stats) + 3 + LUMEN_NUM_LANES +
 		       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 					 ARRAY_SIZE(lumen_rxq_stats) +
 					 ARRAY_SIZE(lumen_cq_stats));
@@ -392,6 +392,8 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "%s", lumen_dev_stats[i].name);
 	ethtool_sprintf(&data, "tx_restarts");
 	ethtool_sprintf(&data, "link_down_events");
+	for (i = 0; i < LUMEN_NUM_LANES; i++)
+		ethtool_sprintf(&data, "lane%u_ber_e12", i);
 	ethtool_sprintf(&data, "raw_channels_open");
 	for (i = 0; i < ln->ld->max_qp; i++) {
 		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
@@ -415,6 +417,9 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 		*data++ = lumen_rd_stat(ld, lumen_dev_stats[i].stat);
 	*data++ = ln->tx_restarts;
 	*data++ = ln->link_down_events;
+	for (i = 0; i < LUMEN_NUM_LANES; i++)
+		*data++ = lumen_regs_readable(ld) ?
+			  lumen_rd32(ld, LUMEN_LANE(i, LUMEN_LANE_BER)) : 0;
 	*data++ = lumen_raw_open_channels(ld);
 
 	for (i = 0; i < ld->max_qp; i++) {
@@ -500,6 +505,10 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.get_link			= ethtool_op_get_link,
 	.get_link_ksettings		= lumen_get_link_ksettings,
 	.get_link_ext_state		= lumen_get_link_ext_state,
+	.get_fecparam			= lumen_get_fecparam,
+	.set_fecparam			= lumen_set_fecparam,
+	.get_fec_stats			= lumen_get_fec_stats,
+	.get_eth_phy_stats		= lumen_get_eth_phy_stats,
 	.get_coalesce			= lumen_get_coalesce,
 	.set_coalesce			= lumen_set_coalesce,
 	.get_ringparam			= lumen_get_ringparam,

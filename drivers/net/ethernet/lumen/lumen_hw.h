@@ -125,7 +125,34 @@
 #define LUMEN_PORT_DOWN_REASON		0x0214	/* RO, LUMEN_DOWN_* */
 #define LUMEN_PORT_LED			0x0218	/* RW, identify LED */
 #define   LUMEN_PORT_LED_MODE		GENMASK(1, 0)	/* LUMEN_LED_* */
-#define LUMEN_PORT_END			0x021c
+#define LUMEN_PORT_FEC			0x021c	/* RW, forward error correction */
+#define   LUMEN_PORT_FEC_MODE		GENMASK(1, 0)	/* LUMEN_FEC_* */
+#define LUMEN_PORT_END			0x0220
+
+/* PORT_FEC modes; reset to RS, which 50G PAM4 lanes need.  A write of a
+ * reserved mode is ignored.  Each mode corrects up to a pre-FEC bit error
+ * ratio (LUMEN_FEC_LIMIT_*, errors per 10^12 bits); a lane at or above it
+ * takes the link down (LUMEN_DOWN_HIGH_BER).
+ */
+enum lumen_fec_mode {
+	LUMEN_FEC_OFF = 0,
+	LUMEN_FEC_BASER = 1,		/* FC-FEC (Clause 74), 2112-bit blocks */
+	LUMEN_FEC_RS = 2,		/* RS(544,514), 5440-bit codewords */
+};
+
+#define LUMEN_FEC_LIMIT_OFF		10000U		/* 1e-8 */
+#define LUMEN_FEC_LIMIT_BASER		1000000U	/* 1e-6 */
+#define LUMEN_FEC_LIMIT_RS		240000000U	/* 2.4e-4 */
+
+/* LANE: per-lane status.  Lane n owns LUMEN_LANE(n, reg). */
+#define LUMEN_LANE_STRIDE		0x20
+#define LUMEN_LANE(n, reg)		(LUMEN_LANE_BASE + (n) * LUMEN_LANE_STRIDE + (reg))
+#define LUMEN_LANE_STATUS		0x00	/* RO */
+#define   LUMEN_LANE_STATUS_SIGNAL	BIT(0)	/* light on the RX lane */
+#define   LUMEN_LANE_STATUS_LOCK	BIT(1)	/* frame lock */
+#define LUMEN_LANE_BER			0x04	/* RO, pre-FEC bit error ratio */
+					/* in errors per 10^12 bits */
+#define LUMEN_LANE_END			LUMEN_LANE(LUMEN_NUM_LANES, 0)
 
 /* What the port's LED shows, as PORT_LED sets it; reset to NORMAL.  A
  * write of a reserved mode is ignored.
@@ -145,6 +172,7 @@ enum lumen_down_reason {
 	LUMEN_DOWN_NO_PARTNER = 2,	/* nothing at the far end of the fiber */
 	LUMEN_DOWN_NO_SIGNAL = 3,	/* loss of signal on the RX lanes */
 	LUMEN_DOWN_TRAINING = 4,	/* lanes did not gain frame lock */
+	LUMEN_DOWN_HIGH_BER = 5,	/* a lane's errors beyond the FEC */
 	LUMEN_DOWN_NUM			/* values from here on are reserved */
 };
 
@@ -310,7 +338,13 @@ enum lumen_stat {
 	LUMEN_STAT_RAW_RX_NO_CHAN,	/* no raw queue pair has the channel */
 	LUMEN_STAT_RAW_RX_NOBUF,	/* no RX buffer or CQ space */
 	LUMEN_STAT_RAW_RX_ERR_LEN,	/* header len past the frame */
-	LUMEN_STAT_CNT
+	/* Per lane, LUMEN_NUM_LANES each, while the link is up: */
+	LUMEN_STAT_LANE_SYMBOL_ERR,	/* symbol errors on lane 0 */
+	LUMEN_STAT_LANE_FEC_CORR = LUMEN_STAT_LANE_SYMBOL_ERR + LUMEN_NUM_LANES,
+					/* codewords the FEC corrected */
+	LUMEN_STAT_LANE_FEC_UNCORR = LUMEN_STAT_LANE_FEC_CORR + LUMEN_NUM_LANES,
+					/* codewords it could not */
+	LUMEN_STAT_CNT = LUMEN_STAT_LANE_FEC_UNCORR + LUMEN_NUM_LANES
 };
 
 #define LUMEN_ETH_P_MAC_CTRL		0x8808
@@ -400,7 +434,9 @@ struct lumen_cqe {
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */
 #define   LUMEN_CORRUPT_KIND		GENMASK(19, 16)	/* LUMEN_CORRUPT_* */
-#define LUMEN_TEST_END			0x010
+/* RW, lane n's pre-FEC bit error ratio in errors per 10^12 bits */
+#define LUMEN_TEST_LANE_BER(n)		(0x040 + (n) * 4)
+#define LUMEN_TEST_END			LUMEN_TEST_LANE_BER(LUMEN_NUM_LANES)
 
 /* What TEST_CORRUPT does to each of the next COUNT completions it fits. */
 enum lumen_corrupt_kind {

@@ -48,7 +48,156 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 			ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_FRAME_LOCK_NOT_ACQUIRED,
 		.has_ext_state = true,
 	},
+	[LUMEN_DOWN_HIGH_BER] = {
+		.text = "bit error ratio beyond what the FEC corrects",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY,
+		.ext_substate =
+			ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS,
+		.has_ext_state = true,
+	},
 };
+
+/* The FEC modes ethtool can configure, and the device's for each; AUTO
+ * picks RS, which the port's 50G PAM4 lanes need.
+ */
+static const struct {
+	u32 ethtool;
+	u32 hw;
+} lumen_fec_modes[] = {
+	{ ETHTOOL_FEC_AUTO,	LUMEN_FEC_RS },
+	{ ETHTOOL_FEC_OFF,	LUMEN_FEC_OFF },
+	{ ETHTOOL_FEC_RS,	LUMEN_FEC_RS },
+	{ ETHTOOL_FEC_BASER,	LUMEN_FEC_BASER },
+};
+
+static u32 lumen_fec_hw_mode(u32 fec)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lumen_fec_modes); i++)
+		if (lumen_fec_modes[i].ethtool == fec)
+			return lumen_fec_modes[i].hw;
+	return LUMEN_FEC_RS;
+}
+
+static u32 lumen_fec_from_hw(u32 mode)
+{
+	switch (mode) {
+	case LUMEN_FEC_OFF:
+		return ETHTOOL_FEC_OFF;
+	case LUMEN_FEC_BASER:
+		return ETHTOOL_FEC_BASER;
+	case LUMEN_FEC_RS:
+		return ETHTOOL_FEC_RS;
+	default:
+		return ETHTOOL_FEC_NONE;	/* a reserved value: untrusted */
+	}
+}
+
+/**
+ * lumen_fec_apply - program the configured FEC mode into the device
+ * @ln: the netdev's private data
+ *
+ * Called when the port is enabled, and when the mode changes while it is
+ * up; the device retrains the link with the new mode.
+ */
+void lumen_fec_apply(struct lumen_net *ln)
+{
+	lumen_wr32(ln->ld, LUMEN_PORT_FEC,
+		   FIELD_PREP(LUMEN_PORT_FEC_MODE, lumen_fec_hw_mode(ln->fec)));
+}
+
+/**
+ * lumen_get_fecparam - ethtool --show-fec
+ * @netdev: the port's netdev
+ * @fp: filled with the configured and the active mode
+ *
+ * Return: 0.
+ */
+int lumen_get_fecparam(struct net_device *netdev, struct ethtool_fecparam *fp)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	u32 mode;
+
+	fp->fec = ln->fec;
+	fp->active_fec = ETHTOOL_FEC_NONE;
+	if (ln->link_up && lumen_regs_readable(ln->ld)) {
+		mode = lumen_rd32(ln->ld, LUMEN_PORT_FEC);
+		fp->active_fec = lumen_fec_from_hw(FIELD_GET(LUMEN_PORT_FEC_MODE,
+							     mode));
+	}
+	return 0;
+}
+
+/**
+ * lumen_set_fecparam - ethtool --set-fec
+ * @netdev: the port's netdev
+ * @fp: the mode wanted: exactly one of auto, off, rs and baser
+ *
+ * Kept across down/up and device resets.  Called under RTNL.
+ *
+ * Return: 0, or -EINVAL for another mode or a combination (the port runs
+ * one mode; LLRS is for 25G/50G Ethernet lanes it does not have).
+ */
+int lumen_set_fecparam(struct net_device *netdev, struct ethtool_fecparam *fp)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lumen_fec_modes); i++)
+		if (lumen_fec_modes[i].ethtool == fp->fec)
+			break;
+	if (i == ARRAY_SIZE(lumen_fec_modes)) {
+		netdev_err(netdev, "FEC 0x%x: give one of auto, off, rs or baser\n",
+			   fp->fec);
+		return -EINVAL;
+	}
+	ln->fec = fp->fec;
+	if (ln->queues_up && lumen_regs_readable(ln->ld))
+		lumen_fec_apply(ln);
+	return 0;
+}
+
+/**
+ * lumen_get_fec_stats - ethtool -I --show-fec
+ * @netdev: the port's netdev
+ * @fs: filled per lane; the core sums the lanes
+ *
+ * Codewords corrected and not, as the device counts them, with the bits
+ * corrected (one per symbol error: at the ratios a FEC corrects, errors
+ * are far apart).  They continue across device resets.
+ */
+void lumen_get_fec_stats(struct net_device *netdev,
+			 struct ethtool_fec_stats *fs)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	struct lumen_dev *ld = ln->ld;
+	unsigned int n;
+
+	for (n = 0; n < LUMEN_NUM_LANES; n++) {
+		fs->corrected_blocks.lanes[n] =
+			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_CORR + n);
+		fs->uncorrectable_blocks.lanes[n] =
+			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_UNCORR + n);
+	}
+}
+
+/**
+ * lumen_get_eth_phy_stats - ethtool -S --groups eth-phy
+ * @netdev: the port's netdev
+ * @ps: SymbolErrorDuringCarrier, the lanes' symbol errors summed
+ */
+void lumen_get_eth_phy_stats(struct net_device *netdev,
+			     struct ethtool_eth_phy_stats *ps)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+	unsigned int n;
+	u64 sum = 0;
+
+	for (n = 0; n < LUMEN_NUM_LANES; n++)
+		sum += lumen_rd_stat(ln->ld, LUMEN_STAT_LANE_SYMBOL_ERR + n);
+	ps->SymbolErrorDuringCarrier = sum;
+}
 
 /**
  * lumen_down_reason_str - describe a PORT_DOWN_REASON value

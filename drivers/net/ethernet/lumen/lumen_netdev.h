@@ -42,6 +42,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @hung_qp: what it reports: the queue pair that hung, -1 for a timeout
  * @tx_restarts: queue restarts done by that reporter's recovery
  * @link_down_events: times the link went down while the port was up
+ * @fec: the FEC mode configured, one ETHTOOL_FEC_* bit
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -62,6 +63,7 @@ struct lumen_net {
 	int hung_qp;
 	u64 tx_restarts;
 	u64 link_down_events;
+	u32 fec;
 };
 
 /* lumen_rss.c */
@@ -82,5 +84,12 @@ void lumen_self_test(struct net_device *netdev, struct ethtool_test *eth_test,
 /* lumen_link.c */
 int lumen_get_link_ext_state(struct net_device *netdev,
 			     struct ethtool_link_ext_state_info *info);
+void lumen_fec_apply(struct lumen_net *ln);
+int lumen_get_fecparam(struct net_device *netdev, struct ethtool_fecparam *fp);
+int lumen_set_fecparam(struct net_device *netdev, struct ethtool_fecparam *fp);
+void lumen_get_fec_stats(struct net_device *netdev,
+			 struct ethtool_fec_stats *fs);
+void lumen_get_eth_phy_stats(struct net_device *netdev,
+			     struct ethtool_eth_phy_stats *ps);
 
 #endif /* _LUMEN_NETDEV_H_ */

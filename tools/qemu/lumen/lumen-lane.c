@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lumen optical NIC model: the lanes, their bit error ratio and the FEC.
+ *
+ * Copyright (c) 2026 The lumen project authors
+ *
+ * The port runs on LUMEN_NUM_LANES lanes of 50 Gb/s.  Each lane has a
+ * pre-FEC bit error ratio (BER) that the test window sets.  While the
+ * link is up, a timer in virtual time turns it into errors every
+ * LUMEN_LANE_TICK_MS: symbol errors, and codewords the FEC corrected or,
+ * at or above the FEC mode's limit, could not; a lane at or above the
+ * limit then takes the link down (LUMEN_DOWN_HIGH_BER) until its BER
+ * falls or a stronger FEC mode is set.
+ */
+
+#include "qemu/osdep.h"
+#include "lumen.h"
+#include "hw/net/trace.h"
+
+#define LUMEN_LANE_TICK_MS      50
+#define LUMEN_LANE_GBPS         (LUMEN_PORT_SPEED_GBPS / LUMEN_NUM_LANES)
+/* bits a lane carries in a tick: 2.5e9, times a 32-bit BER fits 64 bits */
+#define LUMEN_LANE_TICK_BITS    ((uint64_t)LUMEN_LANE_GBPS * 1000000ULL * \
+                                 LUMEN_LANE_TICK_MS)
+#define LUMEN_BER_SCALE         1000000000000ULL    /* BER is per 10^12 */
+
+/* Pre-FEC BER at or above which a FEC mode loses the link. */
+static uint32_t lumen_fec_limit(uint32_t mode)
+{
+    switch (mode) {
+    case LUMEN_FEC_RS:
+        return LUMEN_FEC_LIMIT_RS;
+    case LUMEN_FEC_BASER:
+        return LUMEN_FEC_LIMIT_BASER;
+    default:
+        return LUMEN_FEC_LIMIT_OFF;
+    }
+}
+
+/* Bits in one FEC block of a mode; 0 without FEC. */
+static uint64_t lumen_fec_block_bits(uint32_t mode)
+{
+    switch (mode) {
+    case LUMEN_FEC_RS:
+        return 5440;
+    case LUMEN_FEC_BASER:
+        return 2112;
+    default:
+        return 0;
+    }
+}
+
+static bool lumen_lane_ber_too_high(LumenState *s)
+{
+    uint32_t limit = lumen_fec_limit(s->fec_mode);
+    unsigned n;
+
+    for (n = 0; n < LUMEN_NUM_LANES; n++) {
+        if (s->lane_ber[n] >= limit) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Whether the lanes keep the link down.  While it is up only a tick
+ * decides, having counted what the FEC could not correct; reading
+ * PORT_STATUS in between does not take it down early.
+ */
+bool lumen_lane_blocks_link(LumenState *s)
+{
+    return s->link_up ? s->fec_lost : lumen_lane_ber_too_high(s);
+}
+
+/* One tick's errors on lane @n. */
+static void lumen_lane_count(LumenState *s, unsigned n)
+{
+    uint64_t block_bits = lumen_fec_block_bits(s->fec_mode);
+    uint64_t errors, blocks;
+
+    s->ber_acc[n] += LUMEN_LANE_TICK_BITS * s->lane_ber[n];
+    errors = s->ber_acc[n] / LUMEN_BER_SCALE;
+    s->ber_acc[n] %= LUMEN_BER_SCALE;
+    if (!errors) {
+        return;
+    }
+    lumen_stat_add(s, LUMEN_STAT_LANE_SYMBOL_ERR + n, errors);
+    if (!block_bits) {
+        return;
+    }
+    /* at these ratios errors are far apart: one per block they hit */
+    blocks = MIN(errors, LUMEN_LANE_TICK_BITS / block_bits);
+    if (s->lane_ber[n] < lumen_fec_limit(s->fec_mode)) {
+        lumen_stat_add(s, LUMEN_STAT_LANE_FEC_CORR + n, blocks);
+    } else {
+        lumen_stat_add(s, LUMEN_STAT_LANE_FEC_UNCORR + n, blocks);
+    }
+}
+
+static void lumen_lane_tick(void *opaque)
+{
+    LumenState *s = opaque;
+    unsigned n;
+
+    if (!s->link_up) {
+        return;
+    }
+    for (n = 0; n < LUMEN_NUM_LANES; n++) {
+        lumen_lane_count(s, n);
+    }
+    if (lumen_lane_ber_too_high(s)) {
+        trace_lumen_lane_fec_lost(s->fec_mode);
+        s->fec_lost = true;
+        lumen_port_update_link(s);      /* down: HIGH_BER */
+        return;
+    }
+    timer_mod(s->lane_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
+              LUMEN_LANE_TICK_MS);
+}
+
+/* The link came up or went down: count errors only while it is up. */
+void lumen_lane_link_changed(LumenState *s)
+{
+    s->fec_lost = false;
+    if (s->link_up) {
+        timer_mod(s->lane_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
+                  LUMEN_LANE_TICK_MS);
+    } else {
+        timer_del(s->lane_timer);
+    }
+}
+
+/* The test window set lane @n's BER. */
+void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber)
+{
+    s->lane_ber[n] = ber;
+    s->ber_acc[n] = 0;
+    /* a link that is up learns of it at the next tick; one that is down
+     * may come up now */
+    if (!s->link_up) {
+        lumen_port_update_link(s);
+    }
+}
+
+uint32_t lumen_lane_get_ber(LumenState *s, unsigned n)
+{
+    return s->lane_ber[n];
+}
+
+bool lumen_fec_write(LumenState *s, uint32_t val)
+{
+    uint32_t mode = val & LUMEN_PORT_FEC_MODE;
+
+    if (mode != LUMEN_FEC_OFF && mode != LUMEN_FEC_BASER &&
+        mode != LUMEN_FEC_RS) {
+        trace_lumen_mmio_write_ignored(LUMEN_PORT_FEC, val,
+                                       "reserved FEC mode");
+        return true;
+    }
+    if (mode != s->fec_mode) {
+        trace_lumen_fec_mode(s->fec_mode, mode);
+        s->fec_mode = mode;
+        lumen_port_update_link(s);
+    }
+    return true;
+}
+
+bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val)
+{
+    hwaddr off = addr - LUMEN_LANE_BASE;
+    unsigned n = off / LUMEN_LANE_STRIDE;
+    bool signal;
+
+    signal = lumen_port_has_signal(s);
+    switch (off % LUMEN_LANE_STRIDE) {
+    case LUMEN_LANE_STATUS:
+        *val = 0;
+        if (signal) {
+            *val |= LUMEN_LANE_STATUS_SIGNAL;
+        }
+        if (signal && !(s->test_faults & LUMEN_FAULT_TRAINING)) {
+            *val |= LUMEN_LANE_STATUS_LOCK;
+        }
+        return true;
+    case LUMEN_LANE_BER:
+        /* measured on the received signal: nothing to measure without */
+        *val = signal ? s->lane_ber[n] : 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Lane registers are read-only: a write to one is ignored. */
+bool lumen_lane_write(LumenState *s, hwaddr addr, uint32_t val)
+{
+    hwaddr reg = (addr - LUMEN_LANE_BASE) % LUMEN_LANE_STRIDE;
+
+    if (reg != LUMEN_LANE_STATUS && reg != LUMEN_LANE_BER) {
+        return false;
+    }
+    trace_lumen_mmio_write_ignored(addr, val, "read-only lane register");
+    return true;
+}
+
+void lumen_lane_reset(LumenState *s)
+{
+    s->fec_mode = LUMEN_FEC_RS;
+    s->fec_lost = false;
+    memset(s->ber_acc, 0, sizeof(s->ber_acc));
+    timer_del(s->lane_timer);
+}
+
+void lumen_lane_realize(LumenState *s)
+{
+    s->lane_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, lumen_lane_tick, s);
+}
+
+void lumen_lane_unrealize(LumenState *s)
+{
+    timer_free(s->lane_timer);
+}
