@@ -5,7 +5,7 @@
  *
  *   lumen-raw info DEV
  *   lumen-raw send DEV --chan N [--flow F] [--count C] [--size S]
- *                      [--data HEX | --pattern] [--rw] [--verbose]
+ *                      [--data HEX | --pattern] [--rw] [--gap US] [--verbose]
  *   lumen-raw recv DEV --chan N [--count C] [--timeout MS] [--hex] [--rw]
  *                      [--ready FILE]
  *   lumen-raw pingpong DEV --chan N [--peer-chan M] [--count C] [--size S]
@@ -16,7 +16,9 @@
  *                      [--mode tx|rx | --peer DEV2] [--ready FILE]
  *
  * DEV is a /dev/lumen/ path, a netdev name or a PCI address.  A frame
- * sent on channel N arrives on channel N of the other port.  Exit
+ * sent on channel N arrives on channel N of the other port.  Raw frames
+ * have no flow control: --gap paces a sender US microseconds a frame, for
+ * a receiver that cannot keep up.  Exit
  * status: 0 success, 1 failure, 2 bad usage.
  */
 #include <errno.h>
@@ -48,6 +50,7 @@ struct opts {
 	unsigned long count;
 	unsigned long size;
 	unsigned long secs;
+	unsigned long gap_us;
 	long timeout_ms;
 	int count_set;
 	int hex;
@@ -282,6 +285,8 @@ static int cmd_send(const struct opts *o)
 		if (o->verbose)
 			printf("len=%lu flow=%lu csum=%08x\n", len, o->flow,
 			       fnv1a(buf, len));
+		if (o->gap_us)
+			usleep(o->gap_us);
 	}
 	rc = drain_tx(ch, o->count, o->rw);
 out:
@@ -699,7 +704,8 @@ static void usage(FILE *f)
 {
 	fputs("usage: lumen-raw info DEV\n"
 	      "       lumen-raw send DEV --chan N [--flow F] [--count C] [--size S]\n"
-	      "                      [--data HEX | --pattern] [--rw] [--verbose]\n"
+	      "                      [--data HEX | --pattern] [--rw] [--gap US]\n"
+	      "                      [--verbose]\n"
 	      "       lumen-raw recv DEV --chan N [--count C] [--timeout MS] [--hex]\n"
 	      "                      [--rw] [--ready FILE]\n"
 	      "       lumen-raw pingpong DEV --chan N [--peer-chan M] [--count C]\n"
@@ -731,6 +737,7 @@ int main(int argc, char **argv)
 		{ "peer", required_argument, NULL, 'D' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "ready", required_argument, NULL, 'R' },
+		{ "gap", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -797,6 +804,11 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			o.ready = optarg;
+			break;
+		case 'g':
+			if (parse_num(optarg, 1000000, &o.gap_us))
+				return fail("bad gap '%s' (0 to 1000000 us)",
+					    optarg) + 1;
 			break;
 		case 'x':
 			o.hex = 1;
