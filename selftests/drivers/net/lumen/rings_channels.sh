@@ -181,13 +181,28 @@ counts()
 	     "$(ethtool_stat lumen_b "$PORT_B" mac_rx_drop_nobuf)"
 }
 
+# quiet_counts: counts once two readings half a second apart agree, so
+# that no frame of earlier traffic is still on its way (CI once counted
+# one at B that A had sent before the first reading).
+quiet_counts()
+{
+	prev=$(counts)
+	for try in 1 2 3 4 5 6; do
+		sleep 0.5
+		cur=$(counts)
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+	done
+	echo "$cur"
+}
+
 # 2000 UDP datagrams from pktgen, 5000 a second: the three counts of each
 # side move by the same amount, at least 2000 (ARP may add a frame), and
 # every frame A's device sent B's device delivered or counted as dropped.
 counters_agree()
 {
 	mac_b=$(ip netns exec lumen_b cat /sys/class/net/"$PORT_B"/address)
-	before=$(counts)
+	before=$(quiet_counts)
 	pktgen_send lumen_a "$PORT_A" 10.76.0.2 "$mac_b" 2000 200000 || return 1
 	sleep 1
 	after=$(counts)
