@@ -217,6 +217,9 @@ dmesg_since()
 # BDF_A/BDF_B.
 ns_setup()
 {
+	# after ns_cleanup, the netdevs come back from the namespaces being
+	# torn down only once the kernel's cleanup_net has run
+	wait_for 10 lumen_all_netdevs || return 1
 	set -- $(lumen_bdfs)
 	BDF_A=$1
 	BDF_B=$2

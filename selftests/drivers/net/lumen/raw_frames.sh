@@ -116,14 +116,16 @@ send_recv()
 	esac
 }
 
+# Paced (--gap, in us) as in read_write_mode: a receiver the host does
+# not run for a while must not lose frames to the lack of flow control.
 send_recv_frames()
 {
-	send_recv rings "$COUNT" "$DEV_B" "$DEV_A" --chan 7 --flow 9 --size 200
+	send_recv rings "$COUNT" "$DEV_B" "$DEV_A" --chan 7 --flow 9 --size 200 --gap 500
 }
 
 send_recv_by_netdev_and_pci_name()
 {
-	send_recv byname "$COUNT" "$PORT_B" "$BDF_A" --chan 4095 --flow 65535 --size 1 &&
+	send_recv byname "$COUNT" "$PORT_B" "$BDF_A" --chan 4095 --flow 65535 --size 1 --gap 500 &&
 	start_bg hex recv "$PORT_B" --chan 8 --count 1 --hex || return 1
 	"$RAW" send "$PORT_A" --chan 8 --flow 3 --data 00ff5aa5deadbeef ||
 		{ wait_bg; return 1; }
