@@ -163,9 +163,8 @@ int lumen_set_fecparam(struct net_device *netdev, struct ethtool_fecparam *fp)
  * @netdev: the port's netdev
  * @fs: filled per lane; the core sums the lanes
  *
- * Codewords corrected and not, as the device counts them, with the bits
- * corrected (one per symbol error: at the ratios a FEC corrects, errors
- * are far apart).  They continue across device resets.
+ * Codewords corrected and not, as the device counts them; they continue
+ * across device resets.  Symbol errors are in the eth-phy group.
  */
 void lumen_get_fec_stats(struct net_device *netdev,
 			 struct ethtool_fec_stats *fs)
