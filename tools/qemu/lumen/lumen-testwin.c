@@ -187,15 +187,15 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
                                           Error **errp)
 {
     LumenState *s = LUMEN(obj);
+    const uint32_t valid = LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL;
     uint32_t faults;
 
     if (!visit_type_uint32(v, name, &faults, errp)) {
         return;
     }
-    if (faults & ~(LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL)) {
-        error_setg(errp, "test-faults: 0x%x has bits that are no fault "
-                   "(valid: 0x%x)", faults,
-                   LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL);
+    if (faults & ~valid) {
+        error_setg(errp, "test-faults: 0x%" PRIx32 " has bits that are no "
+                   "fault (valid: 0x%" PRIx32 ")", faults, valid);
         return;
     }
     trace_lumen_testwin_write(LUMEN_TEST_FAULTS, faults);
