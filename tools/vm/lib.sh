@@ -20,7 +20,8 @@
 #                        $LUMEN_VM_NIC): e.g. e1000e for a baseline
 #     --netdev-args S    more QEMU arguments (word-split), normally from
 #                        lumen_vm_port_args, for wiring of your own
-#     --qemu-args S      more QEMU arguments (word-split)
+#     --qemu-args S      more QEMU arguments (word-split), after those
+#                        of $LUMEN_QEMU_ARGS (e.g. -trace for debugging)
 #     --append S         more kernel command line
 #     --timeout SEC      kill QEMU after SEC seconds (default 300)
 #     --log FILE         the kernel console log (default: in the guest dir)
@@ -153,7 +154,8 @@ _lumen_vm_initrd()
 # _lumen_vm_timeout[NAME].
 _lumen_vm_setup()
 {
-	local name=$1 ports=2 netdev= qemu_args= append= timeout=300 log=
+	local name=$1 ports=2 netdev= qemu_args=${LUMEN_QEMU_ARGS:-} append=
+	local timeout=300 log=
 	local extra= interactive= dir cmd layers=() extra_args=() port_args
 	local fw firmware=()
 	shift
