@@ -180,6 +180,8 @@ static uint32_t lumen_port_status(LumenState *s)
 
 /* ---- PORT block ------------------------------------------------------- */
 
+static void lumen_port_rx_purge(LumenState *s);
+
 void lumen_port_reset(LumenState *s)
 {
     s->port_ctrl = 0;
@@ -189,6 +191,7 @@ void lumen_port_reset(LumenState *s)
     /* Part of the reset: no INTR_LINK, the causes were just cleared. */
     s->link_up = false;
     lumen_lane_reset(s);
+    lumen_port_rx_purge(s);
 }
 
 /* The identify LED: the driver blinks it for `ethtool -p`. */
@@ -326,13 +329,11 @@ static void lumen_port_rx_drop(LumenState *s, enum lumen_stat counter,
 }
 
 /*
- * One non-raw frame from the fiber (or from loopback), through the MAC's
- * frame path.  Returns @size when the frame was consumed (delivered or
- * dropped) and 0 to ask the net layer to hold it until
- * lumen_port_rx_kick(); only when @may_wait.
+ * One non-raw frame through the MAC's frame path.  Returns false, having
+ * done nothing, when its queue pair has no posted buffer or CQ slot for
+ * it now; true when the frame was consumed (delivered or dropped).
  */
-static ssize_t lumen_port_rx_mac(LumenState *s, const uint8_t *buf,
-                                 size_t size, bool may_wait)
+static bool lumen_port_rx_mac(LumenState *s, const uint8_t *buf, size_t size)
 {
     LumenRxMeta rm = { .flow = 0 };
     unsigned qpi = lumen_rss_select(s, buf, size, &rm.hash, &rm.flags);
@@ -340,23 +341,23 @@ static ssize_t lumen_port_rx_mac(LumenState *s, const uint8_t *buf,
 
     if (blocked) {
         lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_DISABLED, size, blocked);
-        return size;
+        return true;
     }
     if (size < ETH_HLEN || size > s->max_frame) {
         lumen_stat_add(s, size < ETH_HLEN ? LUMEN_STAT_RX_UNDERSIZE :
                                             LUMEN_STAT_RX_OVERSIZE, 1);
         lumen_port_rx_drop(s, LUMEN_STAT_RX_ERR_LEN, size, "bad length");
-        return size;
+        return true;
     }
     if (lumen_stat_count_ctrl(s, buf, size, LUMEN_STAT_RX_MAC_CTRL,
                               LUMEN_STAT_RX_PAUSE)) {
         /* The MAC acts on control frames; they never reach a queue. */
         trace_lumen_rx_drop(size, "MAC control frame");
-        return size;
+        return true;
     }
     if (!lumen_port_accepts(s, buf)) {
         lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_FILTER, size, "filtered");
-        return size;
+        return true;
     }
 
     switch (lumen_rx_deliver(s, qpi, buf, size, &rm)) {
@@ -366,65 +367,102 @@ static ssize_t lumen_port_rx_mac(LumenState *s, const uint8_t *buf,
         lumen_stat_count_dst(s, buf, LUMEN_STAT_RX_MCAST, LUMEN_STAT_RX_BCAST);
         lumen_stat_count_size(s, size, LUMEN_STAT_RX_64);
         lumen_irq_batch_end(s);
-        return size;
+        return true;
     case LUMEN_RX_WAIT:
-        if (may_wait) {
-            trace_lumen_rx_wait(qpi, size);
-            return 0;
-        }
-        lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_NOBUF, size, "no buffer");
-        return size;
+        return false;
     case LUMEN_RX_NO_ROOM:
         lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_NOBUF, size,
                            "frame can never fit the posted buffers");
-        return size;
+        return true;
     case LUMEN_RX_FAILED:
     default:
         trace_lumen_rx_drop(size, "dma error");
-        return size;
+        return true;
+    }
+}
+
+/*
+ * The MAC's receive packet buffer.  As in a real NIC it absorbs frames
+ * that arrive while their queue pair has no posted buffer or CQ slot, up
+ * to LUMEN_RX_PKTBUF_SIZE bytes of frames; beyond that a frame is dropped
+ * and counted in RX_DROP_NOBUF.  The fiber never waits for the host:
+ * QEMU's net layer is never asked to hold a frame, for then the frames
+ * behind it would pile up, and be lost, where no counter sees them (in a
+ * host UDP socket under -netdev dgram).
+ */
+static void lumen_port_rx_hold(LumenState *s, const uint8_t *buf, size_t size)
+{
+    LumenRxHeld *h;
+
+    if (s->rx_held_bytes + size > LUMEN_RX_PKTBUF_SIZE) {
+        lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_NOBUF, size,
+                           "packet buffer full");
+        return;
+    }
+    h = g_malloc(sizeof(*h) + size);
+    h->size = size;
+    memcpy(h->data, buf, size);
+    QSIMPLEQ_INSERT_TAIL(&s->rx_held, h, next);
+    s->rx_held_bytes += size;
+    trace_lumen_rx_hold(size, s->rx_held_bytes);
+}
+
+static void lumen_port_rx_unhold(LumenState *s)
+{
+    LumenRxHeld *h = QSIMPLEQ_FIRST(&s->rx_held);
+
+    QSIMPLEQ_REMOVE_HEAD(&s->rx_held, next);
+    s->rx_held_bytes -= h->size;
+    g_free(h);
+}
+
+/*
+ * Something that gates reception changed (buffers posted, CQ entries
+ * returned, link, enables, reset): the held frames go on in arrival
+ * order, delivered or dropped, until one must wait again.
+ */
+void lumen_port_rx_kick(LumenState *s)
+{
+    LumenRxHeld *h;
+
+    while ((h = QSIMPLEQ_FIRST(&s->rx_held)) &&
+           lumen_port_rx_mac(s, h->data, h->size)) {
+        lumen_port_rx_unhold(s);
+    }
+}
+
+/* A reset empties the packet buffer; the counters are reset with it. */
+static void lumen_port_rx_purge(LumenState *s)
+{
+    while (!QSIMPLEQ_EMPTY(&s->rx_held)) {
+        trace_lumen_rx_drop(QSIMPLEQ_FIRST(&s->rx_held)->size, "reset");
+        lumen_port_rx_unhold(s);
     }
 }
 
 /*
  * One frame from the fiber (or from loopback).  A raw frame is always
  * consumed at once: a raw channel without buffers never holds back the
- * frames behind it.
+ * frames behind it.  Any other frame goes after those already held.
  */
-static ssize_t lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
-                                   size_t size, bool may_wait)
+static void lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
+                                size_t size)
 {
     if (lumen_raw_match(buf, size)) {
         lumen_raw_receive(s, buf, size);
-        return size;
+        return;
     }
-    return lumen_port_rx_mac(s, buf, size, may_wait);
-}
-
-/* The net layer may deliver again (held frames are retried or dropped). */
-void lumen_port_rx_kick(LumenState *s)
-{
-    if (s->nic) {
-        qemu_flush_queued_packets(qemu_get_queue(s->nic));
+    lumen_port_rx_kick(s);
+    if (!QSIMPLEQ_EMPTY(&s->rx_held) || !lumen_port_rx_mac(s, buf, size)) {
+        lumen_port_rx_hold(s, buf, size);
     }
-}
-
-static bool lumen_nc_can_receive(NetClientState *nc)
-{
-    LumenState *s = qemu_get_nic_opaque(nc);
-    uint32_t hash, flags;
-    unsigned qpi = lumen_rss_select(s, NULL, 0, &hash, &flags);
-
-    /* Frames that will be dropped are taken (and counted) at once. */
-    if (lumen_port_rx_blocked(s, qpi)) {
-        return true;
-    }
-    return lumen_rx_qp_has_room(s, qpi);
 }
 
 static ssize_t lumen_nc_receive(NetClientState *nc, const uint8_t *buf,
                                 size_t size)
 {
-    return lumen_port_rx_frame(qemu_get_nic_opaque(nc), buf, size, true);
+    lumen_port_rx_frame(qemu_get_nic_opaque(nc), buf, size);
+    return size;
 }
 
 static void lumen_nc_link_status_changed(NetClientState *nc)
@@ -460,7 +498,7 @@ void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len)
 void lumen_port_send(LumenState *s, uint8_t *frame, size_t len)
 {
     if (s->port_ctrl & LUMEN_PORT_CTRL_LOOPBACK) {
-        lumen_port_rx_frame(s, frame, len, false);
+        lumen_port_rx_frame(s, frame, len);
     } else {
         qemu_send_packet(qemu_get_queue(s->nic), frame, len);
     }
@@ -471,7 +509,6 @@ void lumen_port_send(LumenState *s, uint8_t *frame, size_t len)
 static NetClientInfo lumen_net_info = {
     .type = NET_CLIENT_DRIVER_NIC,
     .size = sizeof(NICState),
-    .can_receive = lumen_nc_can_receive,
     .receive = lumen_nc_receive,
     .link_status_changed = lumen_nc_link_status_changed,
 };
@@ -484,6 +521,7 @@ void lumen_port_realize(LumenState *s)
                           object_get_typename(OBJECT(s)), dev->id,
                           &dev->mem_reentrancy_guard, s);
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+    QSIMPLEQ_INIT(&s->rx_held);
     lumen_lane_realize(s);
 }
 
@@ -492,4 +530,5 @@ void lumen_port_unrealize(LumenState *s)
     lumen_lane_unrealize(s);
     qemu_del_nic(s->nic);
     s->nic = NULL;
+    lumen_port_rx_purge(s);
 }

@@ -25,11 +25,19 @@
 #include "hw/pci/pci.h"
 #include "net/eth.h"
 #include "net/net.h"
+#include "qemu/queue.h"
 #include "qemu/timer.h"
 #include "qom/object.h"
 #include "lumen-hw-shim.h"
 
 #define TYPE_LUMEN "lumen"
+
+/* A frame in the MAC's RX packet buffer, waiting for a posted buffer. */
+typedef struct LumenRxHeld {
+    QSIMPLEQ_ENTRY(LumenRxHeld) next;
+    size_t size;
+    uint8_t data[];
+} LumenRxHeld;
 OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
 
 /* Defaults of the properties. */
@@ -132,6 +140,8 @@ struct LumenState {
     uint32_t port_led;      /* LUMEN_LED_* */
     uint32_t fec_mode;      /* LUMEN_FEC_* */
     bool link_up;
+    QSIMPLEQ_HEAD(, LumenRxHeld) rx_held;  /* the RX packet buffer */
+    size_t rx_held_bytes;
 
     /* LANE: errors counted every tick while the link is up */
     QEMUTimer *lane_timer;

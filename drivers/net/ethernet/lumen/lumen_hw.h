@@ -39,6 +39,7 @@
 #define LUMEN_MIN_FRAME			60	/* without FCS */
 #define LUMEN_MAX_FRAME			9632	/* 9600 MTU + 14 + 18 spare */
 #define LUMEN_RX_BUF_MIN		256
+#define LUMEN_RX_PKTBUF_SIZE		0x40000	/* frames waiting for buffers */
 #define LUMEN_TX_DESC_MAX_LEN		0xffff
 #define LUMEN_TSO_MAX_LEN		0xffff	/* a TSO frame, headers included */
 #define LUMEN_TSO_MIN_MSS		64

@@ -287,8 +287,9 @@ static void lumen_get_stats64(struct net_device *netdev,
 
 	if (lumen_gone(ld))
 		return;
-	stats->rx_dropped += lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_DISABLED) +
-			     lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_NOBUF);
+	stats->rx_dropped += lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_DISABLED);
+	/* the device had no buffer: the host did not keep up */
+	stats->rx_missed_errors += lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_NOBUF);
 	stats->rx_length_errors = lumen_rd_stat(ld, LUMEN_STAT_RX_ERR_LEN);
 	stats->rx_errors += stats->rx_length_errors;
 	stats->multicast = lumen_rd_stat(ld, LUMEN_STAT_RX_MCAST);

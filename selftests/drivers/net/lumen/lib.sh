@@ -286,17 +286,17 @@ fault_test_cleanup()
 	lumen_unload
 }
 
-# pktgen_send NS DEV IP MAC COUNT DELAY_NS: COUNT 60-byte UDP datagrams
-# (to port 9) from DEV in namespace NS to IP/MAC, one every DELAY_NS
-# nanoseconds (0: as fast as the device takes them), with the kernel's
-# pktgen; returns when they are sent.
+# pktgen_send NS DEV IP MAC COUNT DELAY_NS [SIZE]: COUNT UDP datagrams
+# (to port 9) of SIZE bytes (default 60) from DEV in namespace NS to
+# IP/MAC, one every DELAY_NS nanoseconds (0: as fast as the device takes
+# them), with the kernel's pktgen; returns when they are sent.
 pktgen_send()
 {
 	modprobe pktgen || return 1
 	ip netns exec "$1" sh -c "pg=/proc/net/pktgen
 		echo rem_device_all > \$pg/kpktgend_0 &&
 		echo 'add_device $2' > \$pg/kpktgend_0 &&
-		echo 'count $5' > \$pg/$2 && echo 'pkt_size 60' > \$pg/$2 &&
+		echo 'count $5' > \$pg/$2 && echo 'pkt_size ${7:-60}' > \$pg/$2 &&
 		echo 'delay $6' > \$pg/$2 && echo 'dst $3' > \$pg/$2 &&
 		echo 'dst_mac $4' > \$pg/$2 && echo 'udp_dst_min 9' > \$pg/$2 &&
 		echo 'udp_dst_max 9' > \$pg/$2 && echo start > \$pg/pgctrl &&
