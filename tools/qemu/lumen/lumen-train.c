@@ -26,6 +26,12 @@ static const uint8_t lumen_train_dst[ETH_ALEN] = LUMEN_TRAIN_WIRE_DST;
 
 QEMU_BUILD_BUG_ON(sizeof(struct lumen_train_wire) > LUMEN_MIN_FRAME);
 
+/* Which port a trace is about: its qdev id, or its type without one. */
+static const char *lumen_train_id(LumenState *s)
+{
+    return DEVICE(s)->id ? DEVICE(s)->id : object_get_typename(OBJECT(s));
+}
+
 bool lumen_train_match(const uint8_t *buf, size_t size)
 {
     return size >= ETH_HLEN && !memcmp(buf, lumen_train_dst, ETH_ALEN) &&
@@ -48,7 +54,7 @@ static void lumen_train_send(LumenState *s, uint8_t flags)
     w->lanes = LUMEN_NUM_LANES;
     s->train_sent_flags = flags;
     s->train_sent_fec = s->fec_mode;
-    trace_lumen_train_send(flags, s->fec_mode);
+    trace_lumen_train_send(lumen_train_id(s), flags, s->fec_mode);
     /* on the fiber even in MAC loopback: training is below the MAC */
     qemu_send_packet(qemu_get_queue(s->nic), frame, sizeof(frame));
 }
@@ -73,7 +79,7 @@ static void lumen_train_tick(void *opaque)
         return;
     }
     if (s->partner_seen && now - s->partner_last_ms > LUMEN_TRAIN_TIMEOUT_MS) {
-        trace_lumen_train_partner_lost("silent");
+        trace_lumen_train_partner_lost(lumen_train_id(s), "silent");
         s->partner_seen = false;
         lumen_port_update_link(s);
     }
@@ -118,8 +124,9 @@ void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size)
         trace_lumen_rx_drop(size, "malformed training frame");
         return;
     }
+    trace_lumen_train_recv(lumen_train_id(s), w->flags, w->fec);
     if (w->flags & LUMEN_TRAIN_BYE) {
-        trace_lumen_train_partner_lost("bye");
+        trace_lumen_train_partner_lost(lumen_train_id(s), "bye");
         s->partner_seen = false;
     } else {
         s->partner_seen = true;
