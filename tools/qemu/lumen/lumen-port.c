@@ -180,13 +180,16 @@ static uint32_t lumen_port_down_reason(LumenState *s)
 
 /*
  * Recompute PORT_STATUS.LINK; every change raises INTR_LINK.  Training
- * tells the partner at once if this port's READY changed.
+ * tells the partner at once if this port's READY changed, before the
+ * link is computed: a partner reached synchronously (a hub) may answer,
+ * and update this port's link, from within the send.
  */
 void lumen_port_update_link(LumenState *s)
 {
-    bool up = lumen_port_link_blocker(s) == LUMEN_DOWN_NONE;
+    bool up;
 
     lumen_train_state_changed(s);
+    up = lumen_port_link_blocker(s) == LUMEN_DOWN_NONE;
     if (up == s->link_up) {
         return;
     }

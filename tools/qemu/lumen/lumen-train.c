@@ -70,17 +70,31 @@ static void lumen_train_arm(LumenState *s)
               LUMEN_TRAIN_PERIOD_MS);
 }
 
+/*
+ * Forget a partner silent for longer than the timeout.  True if it was
+ * forgotten now; the caller updates the link.
+ */
+static bool lumen_train_expire(LumenState *s)
+{
+    int64_t now = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
+
+    if (!s->partner_seen ||
+        now - s->partner_last_ms <= LUMEN_TRAIN_TIMEOUT_MS) {
+        return false;
+    }
+    trace_lumen_train_partner_lost(lumen_train_id(s), "silent");
+    s->partner_seen = false;
+    return true;
+}
+
 static void lumen_train_tick(void *opaque)
 {
     LumenState *s = opaque;
-    int64_t now = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
 
     if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
         return;
     }
-    if (s->partner_seen && now - s->partner_last_ms > LUMEN_TRAIN_TIMEOUT_MS) {
-        trace_lumen_train_partner_lost(lumen_train_id(s), "silent");
-        s->partner_seen = false;
+    if (lumen_train_expire(s)) {
         lumen_port_update_link(s);
     }
     lumen_train_send(s, lumen_train_flags(s));
@@ -102,10 +116,14 @@ void lumen_train_state_changed(LumenState *s)
     }
 }
 
-/* PORT_CTRL.TX_EN changed (by the driver or a reset). */
+/*
+ * PORT_CTRL.TX_EN changed (by the driver or a reset).  While TX was off
+ * no tick ran: a partner heard long ago must not bring the link up now.
+ */
 void lumen_train_tx_enable(LumenState *s, bool on)
 {
     if (on) {
+        lumen_train_expire(s);
         lumen_train_send(s, lumen_train_flags(s));
         lumen_train_arm(s);
     } else {

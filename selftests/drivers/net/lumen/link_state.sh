@@ -11,7 +11,7 @@
 # the device's order; a port that is simply down shows no reason and
 # counts no link-down event, and a port whose link is up shows none.
 # Loss of signal at one end shows at the other as a partner that is not
-# ready (link training).
+# ready (link training), and the host cannot forge training frames.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -145,7 +145,28 @@ admin_down_has_no_reason()
 	ns_works || fail_msg "no traffic after down/up"
 }
 
-ktap_header 7
+# Frames from the host that look like training (the PHY's reserved
+# address and type, a BYE in them) are refused by A's MAC with ERR_DESC
+# and counted in mac_tx_err_desc: a program with a packet socket on one
+# host cannot take the link down at the other end.
+forged_training_refused()
+{
+	src=$(ip netns exec lumen_a cat /sys/class/net/"$PORT_A"/address | tr -d :)
+	bye=034c554c4e4b${src}88b54c54524e0102$(printf '%092d' 0)
+	err0=$(ethtool_stat lumen_a "$PORT_A" mac_tx_err_desc)
+	events_b0=$(ethtool_stat lumen_b "$PORT_B" link_down_events)
+	ip netns exec lumen_a "$(dirname "$0")/lumen-sendraw" "$PORT_A" "$bye" 20 ||
+		return 1
+	sleep 1
+	err=$(($(ethtool_stat lumen_a "$PORT_A" mac_tx_err_desc) - err0))
+	[ "$err" = 20 ] || fail_msg "A's MAC refused $err of 20" || return 1
+	carrier_in lumen_b "$PORT_B" &&
+	[ "$(ethtool_stat lumen_b "$PORT_B" link_down_events)" = "$events_b0" ] ||
+		fail_msg "B's link went down" || return 1
+	ns_works || fail_msg "no traffic after"
+}
+
+ktap_header 8
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "no_partner" no_partner
@@ -154,4 +175,5 @@ ktap_check "training_failure" training_failure
 ktap_check "first_reason_wins" first_reason_wins
 ktap_check "partner_not_ready" partner_not_ready
 ktap_check "admin_down_has_no_reason" admin_down_has_no_reason
+ktap_check "forged_training_refused" forged_training_refused
 ktap_finish
