@@ -46,8 +46,8 @@ done
 echo "step: removed"
 ! ip netns exec lumen_a test -e "/sys/class/net/$PORT_A" ||
 	fail "$PORT_A is left in lumen_a"
-# the link does not yet train with a partner (the optical port work), so
-# port 1 only has to stay as it was
+# port 1 lost its partner (link training: no link partner) but must
+# stay as it was, administratively up, for the new port to train with
 ip -n lumen_b link show "$PORT_B" | grep -q "[<,]UP[,>]" || fail "port 1 went down"
 [ "$(ls /sys/bus/pci/drivers/lumen | grep -c '^0000:')" = 1 ] ||
 	fail "lumen is not bound to exactly one device"

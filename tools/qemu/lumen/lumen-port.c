@@ -102,24 +102,22 @@ static void lumen_stat_count_dst(LumenState *s, const uint8_t *dst,
 /* ---- link ------------------------------------------------------------- */
 
 /*
- * Something at the far end of the fiber: a netdev whose link is up (QMP
- * set_link takes it away from the host), unless the test window says
- * the partner is gone.
+ * A partner at the far end of the fiber: a netdev whose link is up (QMP
+ * set_link takes it away from the host) over which training frames come,
+ * unless the test window says the partner is gone.
  */
 static bool lumen_port_partner_up(LumenState *s)
 {
     NetClientState *nc = qemu_get_queue(s->nic);
 
     return nc->peer && !nc->link_down &&
-           !(s->test_faults & LUMEN_FAULT_NO_PARTNER);
+           !(s->test_faults & LUMEN_FAULT_NO_PARTNER) &&
+           lumen_train_partner_seen(s);
 }
 
-/* Why the link cannot be up now; LUMEN_DOWN_NONE if it can. */
-static uint32_t lumen_port_link_blocker(LumenState *s)
+/* Why this port does not receive its partner well; NONE if it does. */
+static uint32_t lumen_port_rx_blocker(LumenState *s)
 {
-    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
-        return LUMEN_DOWN_ADMIN;
-    }
     if (!lumen_port_partner_up(s)) {
         return LUMEN_DOWN_NO_PARTNER;
     }
@@ -129,8 +127,35 @@ static uint32_t lumen_port_link_blocker(LumenState *s)
     if (s->test_faults & LUMEN_FAULT_TRAINING) {
         return LUMEN_DOWN_TRAINING;
     }
+    if (!lumen_train_fec_agrees(s)) {
+        return LUMEN_DOWN_FEC_MISMATCH;
+    }
     if (lumen_lane_blocks_link(s)) {
         return LUMEN_DOWN_HIGH_BER;
+    }
+    return LUMEN_DOWN_NONE;
+}
+
+/* What training tells the partner: READY when this is true. */
+bool lumen_port_receives_partner(LumenState *s)
+{
+    return lumen_port_rx_blocker(s) == LUMEN_DOWN_NONE;
+}
+
+/* Why the link cannot be up now; LUMEN_DOWN_NONE if it can. */
+static uint32_t lumen_port_link_blocker(LumenState *s)
+{
+    uint32_t reason;
+
+    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
+        return LUMEN_DOWN_ADMIN;
+    }
+    reason = lumen_port_rx_blocker(s);
+    if (reason != LUMEN_DOWN_NONE) {
+        return reason;
+    }
+    if (!lumen_train_partner_ready(s)) {
+        return LUMEN_DOWN_PARTNER_NOT_READY;
     }
     return LUMEN_DOWN_NONE;
 }
@@ -153,11 +178,18 @@ static uint32_t lumen_port_down_reason(LumenState *s)
     return reason == LUMEN_DOWN_NONE ? LUMEN_DOWN_NO_PARTNER : reason;
 }
 
-/* Recompute PORT_STATUS.LINK; every change raises INTR_LINK. */
+/*
+ * Recompute PORT_STATUS.LINK; every change raises INTR_LINK.  Training
+ * tells the partner at once if this port's READY changed, before the
+ * link is computed: a partner reached synchronously (a hub) may answer,
+ * and update this port's link, from within the send.
+ */
 void lumen_port_update_link(LumenState *s)
 {
-    bool up = lumen_port_link_blocker(s) == LUMEN_DOWN_NONE;
+    bool up;
 
+    lumen_train_state_changed(s);
+    up = lumen_port_link_blocker(s) == LUMEN_DOWN_NONE;
     if (up == s->link_up) {
         return;
     }
@@ -184,6 +216,10 @@ static void lumen_port_rx_purge(LumenState *s);
 
 void lumen_port_reset(LumenState *s)
 {
+    if (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN) {
+        lumen_train_tx_enable(s, false);        /* the partner hears BYE */
+    }
+    lumen_train_reset(s);
     s->port_ctrl = 0;
     s->max_frame = LUMEN_DEFAULT_MAX_FRAME;
     memcpy(s->port_addr, s->conf.macaddr.a, ETH_ALEN);
@@ -252,10 +288,15 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
                                LUMEN_PORT_CTRL_LOOPBACK |
                                LUMEN_PORT_CTRL_PROMISC |
                                LUMEN_PORT_CTRL_ALLMULTI;
+    uint32_t tx_was;
 
     switch (addr) {
     case LUMEN_PORT_CTRL:
+        tx_was = s->port_ctrl & LUMEN_PORT_CTRL_TX_EN;
         s->port_ctrl = val & ctrl_bits;
+        if (tx_was != (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
+            lumen_train_tx_enable(s, !tx_was);
+        }
         lumen_port_update_link(s);
         lumen_port_rx_kick(s);
         break;
@@ -461,7 +502,14 @@ static void lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
 static ssize_t lumen_nc_receive(NetClientState *nc, const uint8_t *buf,
                                 size_t size)
 {
-    lumen_port_rx_frame(qemu_get_nic_opaque(nc), buf, size);
+    LumenState *s = qemu_get_nic_opaque(nc);
+
+    /* Training is the PHY's: it never reaches the MAC. */
+    if (lumen_train_match(buf, size)) {
+        lumen_train_receive(s, buf, size);
+    } else {
+        lumen_port_rx_frame(s, buf, size);
+    }
     return size;
 }
 
@@ -523,10 +571,12 @@ void lumen_port_realize(LumenState *s)
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
     QSIMPLEQ_INIT(&s->rx_held);
     lumen_lane_realize(s);
+    lumen_train_realize(s);
 }
 
 void lumen_port_unrealize(LumenState *s)
 {
+    lumen_train_unrealize(s);
     lumen_lane_unrealize(s);
     qemu_del_nic(s->nic);
     s->nic = NULL;

@@ -500,6 +500,10 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
         lumen_stat_add(s, LUMEN_STAT_TX_DROP_LINK, 1);
     } else if (!lumen_tx_gather(s, qpi, &f, s->tx_frame)) {
         return LUMEN_TX_STALLED;
+    } else if (lumen_train_match(s->tx_frame, f.total)) {
+        /* Training frames are the PHY's: the host may not forge them. */
+        err = LUMEN_CQE_ERR_DESC;
+        lumen_stat_add(s, LUMEN_STAT_TX_ERR_DESC, 1);
     } else if (f.flags & LUMEN_TXD_TSO) {
         err = lumen_tso_prepare(s, s->tx_frame, f.total, f.csum_start,
                                 f.csum_off, &tso);

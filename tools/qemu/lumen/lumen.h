@@ -148,6 +148,15 @@ struct LumenState {
     uint64_t ber_acc[LUMEN_NUM_LANES];     /* error bits short of one */
     bool fec_lost;          /* a tick found a lane beyond the FEC */
 
+    /* Link training: what the partner said last, what we said last */
+    QEMUTimer *train_timer;
+    bool partner_seen;
+    bool partner_ready;
+    uint8_t partner_fec;
+    int64_t partner_last_ms;
+    uint8_t train_sent_flags;
+    uint8_t train_sent_fec;
+
     /* RSS */
     uint32_t rss_ctrl;
     uint8_t rss_key[LUMEN_RSS_KEY_SIZE];
@@ -268,6 +277,7 @@ void lumen_port_unrealize(LumenState *s);
 void lumen_port_reset(LumenState *s);
 void lumen_port_update_link(LumenState *s);
 bool lumen_port_has_signal(LumenState *s);
+bool lumen_port_receives_partner(LumenState *s);
 void lumen_port_rx_kick(LumenState *s);
 void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len);
 void lumen_port_send(LumenState *s, uint8_t *frame, size_t len);
@@ -321,6 +331,18 @@ bool lumen_lane_blocks_link(LumenState *s);
 void lumen_lane_link_changed(LumenState *s);
 void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber);
 uint32_t lumen_lane_get_ber(LumenState *s, unsigned n);
+
+/* lumen-train.c */
+void lumen_train_realize(LumenState *s);
+void lumen_train_unrealize(LumenState *s);
+void lumen_train_reset(LumenState *s);
+void lumen_train_tx_enable(LumenState *s, bool on);
+void lumen_train_state_changed(LumenState *s);
+bool lumen_train_match(const uint8_t *buf, size_t size);
+void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size);
+bool lumen_train_partner_seen(LumenState *s);
+bool lumen_train_fec_agrees(LumenState *s);
+bool lumen_train_partner_ready(LumenState *s);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);

@@ -174,6 +174,8 @@ enum lumen_down_reason {
 	LUMEN_DOWN_NO_SIGNAL = 3,	/* loss of signal on the RX lanes */
 	LUMEN_DOWN_TRAINING = 4,	/* lanes did not gain frame lock */
 	LUMEN_DOWN_HIGH_BER = 5,	/* a lane's errors beyond the FEC */
+	LUMEN_DOWN_FEC_MISMATCH = 6,	/* the partner runs another FEC mode */
+	LUMEN_DOWN_PARTNER_NOT_READY = 7, /* the partner does not receive us */
 	LUMEN_DOWN_NUM			/* values from here on are reserved */
 };
 
@@ -265,6 +267,34 @@ struct lumen_raw_wire_hdr {
 
 #define LUMEN_RAW_WIRE_HDR_LEN		20
 #define LUMEN_RAW_MAX_LEN		(LUMEN_MAX_FRAME - LUMEN_RAW_WIRE_HDR_LEN)
+
+/* Link training on the fiber.  A port whose TX is enabled sends one of
+ * these every LUMEN_TRAIN_PERIOD_MS, and at once when what it says
+ * changes; a port whose TX goes off sends one with BYE.  The link comes
+ * up when the partner's frames arrive, agree on the FEC mode and say
+ * READY: the partner receives this port well.  Frames of a partner that
+ * stops without BYE are given up after LUMEN_TRAIN_TIMEOUT_MS.  They are
+ * the device's own: never delivered, filtered or counted as frames.
+ */
+#define LUMEN_TRAIN_WIRE_DST		{ 0x03, 0x4c, 0x55, 0x4c, 0x4e, 0x4b }
+#define LUMEN_TRAIN_MAGIC		0x4c54524e	/* "LTRN" */
+#define LUMEN_TRAIN_VERSION		1
+#define LUMEN_TRAIN_PERIOD_MS		100
+#define LUMEN_TRAIN_TIMEOUT_MS		3000
+
+struct lumen_train_wire {
+	__u8 dst[6];		/* LUMEN_TRAIN_WIRE_DST */
+	__u8 src[6];		/* the sender's factory MAC */
+	__be16 proto;		/* LUMEN_RAW_ETHERTYPE */
+	__be32 magic;		/* LUMEN_TRAIN_MAGIC */
+	__u8 version;		/* LUMEN_TRAIN_VERSION */
+	__u8 flags;		/* LUMEN_TRAIN_* */
+	__u8 fec;		/* the sender's PORT_FEC mode */
+	__u8 lanes;		/* the sender's lanes */
+};
+
+#define LUMEN_TRAIN_READY		0x01	/* receives its partner well */
+#define LUMEN_TRAIN_BYE			0x02	/* its TX is going off */
 
 /* RSS: receive-side scaling.  With RSS_CTRL_EN, the device hashes each
  * received IPv4 or IPv6 frame (after at most one VLAN tag) with the

@@ -55,6 +55,21 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 			ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS,
 		.has_ext_state = true,
 	},
+	/* the FEC mode is set, not negotiated: an override */
+	[LUMEN_DOWN_FEC_MISMATCH] = {
+		.text = "the link partner runs another FEC mode",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG,
+		.ext_substate =
+			ETHTOOL_LINK_EXT_SUBSTATE_AN_FEC_MISMATCH_DURING_OVERRIDE,
+		.has_ext_state = true,
+	},
+	[LUMEN_DOWN_PARTNER_NOT_READY] = {
+		.text = "the link partner does not receive this port",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE,
+		.ext_substate =
+			ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_PARTNER_DID_NOT_SET_RECEIVER_READY,
+		.has_ext_state = true,
+	},
 };
 
 /* The FEC modes ethtool can configure, and the device's for each; AUTO

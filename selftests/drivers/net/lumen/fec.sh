@@ -9,7 +9,9 @@
 # window: below the FEC's limit the FEC corrects, counters move and the
 # link stays up; at or above it codewords go uncorrected and the link
 # drops, saying why; a weaker FEC mode drops a link a stronger one
-# keeps.  Traffic flows again every time the BER falls back.
+# keeps.  Traffic flows again every time the BER falls back.  The two
+# ends must agree on the mode (link training carries it): a mismatch
+# keeps both links down, saying so, until they agree.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -42,6 +44,17 @@ active()
 set_fec()
 {
 	ip netns exec lumen_a ethtool --set-fec "$PORT_A" encoding "$@"
+}
+
+set_fec_b()
+{
+	ip netns exec lumen_b ethtool --set-fec "$PORT_B" encoding "$@"
+}
+
+# set_fec_both MODE: both ends, so that they agree.
+set_fec_both()
+{
+	set_fec_b "$1" && set_fec "$1"
 }
 
 # fec_stat NAME [LANE]: a FEC statistic's total, or one lane's.
@@ -89,7 +102,7 @@ each_mode()
 		want_cfg=${m#*:}
 		want_cfg=${want_cfg%%:*}
 		want_act=${m##*:}
-		set_fec "$arg" || fail_msg "--set-fec $arg refused" || return 1
+		set_fec_both "$arg" || fail_msg "--set-fec $arg refused" || return 1
 		[ "$(configured)" = "$want_cfg" ] ||
 			fail_msg "$arg: configured '$(configured)'" || return 1
 		wait_for 5 carrier_in lumen_a "$PORT_A" &&
@@ -101,7 +114,7 @@ each_mode()
 
 refusals()
 {
-	for bad in llrs "rs baser" "auto off" none; do
+	for bad in llrs "rs baser" "auto off"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		if set_fec $bad 2> /dev/null; then
 			fail_msg "--set-fec encoding $bad accepted"
@@ -115,13 +128,13 @@ refusals()
 # A kept mode survives down/up.
 kept_across_down_up()
 {
-	set_fec baser || return 1
+	set_fec_both baser || return 1
 	ip -n lumen_a link set "$PORT_A" down &&
 	ip -n lumen_a link set "$PORT_A" up || return 1
 	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier" || return 1
 	wait_for 5 active_is BaseR || fail_msg "active '$(active)' after down/up" ||
 		return 1
-	set_fec auto
+	set_fec_both auto
 }
 
 # 1e-6 on one lane with RS: corrected there, nothing uncorrectable, the
@@ -170,17 +183,55 @@ beyond_the_fec()
 # 1e-6 is BaseR's limit: BaseR loses the link RS keeps.
 weaker_fec_drops()
 {
+	# both ends on BaseR first, so that the drop below is the BER's and
+	# not the passing mismatch of one end changing before the other
+	set_fec_both baser || return 1
+	wait_for 5 carrier_in lumen_a "$PORT_A" ||
+		fail_msg "no carrier on BaseR at BER 0" || return 1
 	set_ber 1000000 || return 1
-	set_fec baser || return 1
 	wait_for 5 no_carrier_a || fail_msg "BaseR kept the link at 1e-6" || return 1
-	set_fec rs || return 1
+	got=$(link_detected lumen_a "$PORT_A")
+	[ "$got" = "no (Bad signal integrity, Large number of physical errors)" ] ||
+		fail_msg "at BaseR's limit: Link detected: $got" || return 1
+	set_fec_both rs || return 1
 	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "RS did not bring it back" ||
 		return 1
 	ns_works || fail_msg "no traffic with RS" || return 1
-	set_ber 0 && set_fec auto
+	set_ber 0 && set_fec_both auto
 }
 
-ktap_header 8
+link_detected()
+{
+	ip netns exec "$1" ethtool "$2" | sed -n 's/^[[:space:]]*Link detected: //p'
+}
+
+no_carrier_b()
+{
+	! carrier_in lumen_b "$PORT_B"
+}
+
+# A on BaseR, B on RS: both links down, each saying the partner runs
+# another mode; B on BaseR too: both up.
+mismatch_keeps_both_down()
+{
+	set_fec baser || return 1
+	wait_for 5 no_carrier_a && wait_for 5 no_carrier_b ||
+		fail_msg "a link stayed up with BaseR against RS" || return 1
+	for end in "lumen_a $PORT_A" "lumen_b $PORT_B"; do
+		# shellcheck disable=SC2086 # two words
+		got=$(link_detected $end)
+		[ "$got" = "no (Autoneg, FEC mismatch during override)" ] ||
+			fail_msg "${end%% *}: Link detected: $got" || return 1
+	done
+	set_fec_b baser || return 1
+	wait_for 5 carrier_in lumen_a "$PORT_A" &&
+	wait_for 5 carrier_in lumen_b "$PORT_B" ||
+		fail_msg "links did not return once both ran BaseR" || return 1
+	ns_works || fail_msg "no traffic on BaseR" || return 1
+	set_fec_both auto
+}
+
+ktap_header 9
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "defaults" defaults
@@ -190,4 +241,5 @@ ktap_check "kept_across_down_up" kept_across_down_up
 ktap_check "correctable" correctable
 ktap_check "beyond_the_fec" beyond_the_fec
 ktap_check "weaker_fec_drops" weaker_fec_drops
+ktap_check "mismatch_keeps_both_down" mismatch_keeps_both_down
 ktap_finish

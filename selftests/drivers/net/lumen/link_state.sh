@@ -10,6 +10,8 @@
 # comes back and carries traffic.  Two faults at once show the first in
 # the device's order; a port that is simply down shows no reason and
 # counts no link-down event, and a port whose link is up shows none.
+# Loss of signal at one end shows at the other as a partner that is not
+# ready (link training), and the host cannot forge training frames.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -101,6 +103,28 @@ training_shown()
 	[ "$(link_detected)" = "no (Link training failure, KR frame lock not acquired)" ]
 }
 
+# Loss of signal at A: A does not receive B, so training tells B that A
+# is not ready; B's link goes down too, saying so.
+partner_not_ready()
+{
+	testwin "$BDF_A" set faults $FAULT_LOS || return 1
+	wait_for 5 no_carrier_b || fail_msg "B kept its carrier" || return 1
+	got=$(ip netns exec lumen_b ethtool "$PORT_B" |
+	      sed -n 's/^[[:space:]]*Link detected: //p')
+	want="no (Link training failure, KR Link partner did not set receiver ready)"
+	[ "$got" = "$want" ] || fail_msg "B: Link detected: $got" || return 1
+	testwin "$BDF_A" set faults 0 || return 1
+	wait_for 5 carrier_in lumen_b "$PORT_B" &&
+	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier after" ||
+		return 1
+	ns_works || fail_msg "no traffic after"
+}
+
+no_carrier_b()
+{
+	! carrier_in lumen_b "$PORT_B"
+}
+
 # Down by the administrator: no carrier, and no reason (the kernel has
 # none for it), even with a fault set underneath.
 admin_down_has_no_reason()
@@ -121,12 +145,35 @@ admin_down_has_no_reason()
 	ns_works || fail_msg "no traffic after down/up"
 }
 
-ktap_header 6
+# Frames from the host that look like training (the PHY's reserved
+# address and type, a BYE in them) are refused by A's MAC with ERR_DESC
+# and counted in mac_tx_err_desc: a program with a packet socket on one
+# host cannot take the link down at the other end.
+forged_training_refused()
+{
+	src=$(ip netns exec lumen_a cat /sys/class/net/"$PORT_A"/address | tr -d :)
+	bye=034c554c4e4b${src}88b54c54524e0102$(printf '%092d' 0)
+	err0=$(ethtool_stat lumen_a "$PORT_A" mac_tx_err_desc)
+	events_b0=$(ethtool_stat lumen_b "$PORT_B" link_down_events)
+	ip netns exec lumen_a "$(dirname "$0")/lumen-sendraw" "$PORT_A" "$bye" 20 ||
+		return 1
+	sleep 1
+	err=$(($(ethtool_stat lumen_a "$PORT_A" mac_tx_err_desc) - err0))
+	[ "$err" = 20 ] || fail_msg "A's MAC refused $err of 20" || return 1
+	carrier_in lumen_b "$PORT_B" &&
+	[ "$(ethtool_stat lumen_b "$PORT_B" link_down_events)" = "$events_b0" ] ||
+		fail_msg "B's link went down" || return 1
+	ns_works || fail_msg "no traffic after"
+}
+
+ktap_header 8
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "no_partner" no_partner
 ktap_check "loss_of_signal" loss_of_signal
 ktap_check "training_failure" training_failure
 ktap_check "first_reason_wins" first_reason_wins
+ktap_check "partner_not_ready" partner_not_ready
 ktap_check "admin_down_has_no_reason" admin_down_has_no_reason
+ktap_check "forged_training_refused" forged_training_refused
 ktap_finish
