@@ -46,23 +46,18 @@ partner_goes_down()
 		fail_msg "link_down_events $events0 -> $events1"
 }
 
-# A's device takes the pings from the driver and, its link down, drops
-# each with a completion (mac_tx_drop_link) rather than putting it on
-# the fiber (mac_tx_frames still); B's device sees none of them.
+# A's port has no carrier, so the stack sends it nothing: the pings fail,
+# A's device puts no frame on the fiber (mac_tx_frames still; training
+# frames are not counted there) and B's device sees none.
 nothing_reaches_the_far_device()
 {
 	mac_b=$(ip netns exec lumen_b cat "/sys/class/net/$PORT_B/address")
 	ip -n lumen_a neigh replace 10.76.0.2 lladdr "$mac_b" dev "$PORT_A" nud permanent || return 1
 	tx0=$(ethtool_stat lumen_a "$PORT_A" mac_tx_frames)
-	txdrop0=$(ethtool_stat lumen_a "$PORT_A" mac_tx_drop_link)
 	rx0=$(ethtool_stat lumen_b "$PORT_B" mac_rx_frames)
 	drop0=$(ethtool_stat lumen_b "$PORT_B" mac_rx_drop_disabled)
 	! ip netns exec lumen_a ping -c $N -i 0.05 -W 1 10.76.0.2 > /dev/null ||
 		fail_msg "pings answered by a port that is down" || return 1
-	txdrop=$(($(ethtool_stat lumen_a "$PORT_A" mac_tx_drop_link) - txdrop0))
-	log "A's device dropped $txdrop frames for the link"
-	[ "$txdrop" -ge $N ] || fail_msg "A's device dropped $txdrop, not $N" ||
-		return 1
 	[ "$(ethtool_stat lumen_a "$PORT_A" mac_tx_frames)" = "$tx0" ] ||
 		fail_msg "A's device put frames on a dark fiber" || return 1
 	[ "$(ethtool_stat lumen_b "$PORT_B" mac_rx_frames)" = "$rx0" ] &&
