@@ -4,13 +4,14 @@
  *
  * Copyright (c) 2026 The lumen project authors
  *
- * The port runs on LUMEN_NUM_LANES lanes of 50 Gb/s.  Each lane has a
- * pre-FEC bit error ratio (BER) that the test window sets.  While the
- * link is up, a timer in virtual time turns it into errors every
- * LUMEN_LANE_TICK_MS: symbol errors, and codewords the FEC corrected or,
- * at or above the FEC mode's limit, could not; a lane at or above the
- * limit then takes the link down (LUMEN_DOWN_HIGH_BER) until its BER
- * falls or a stronger FEC mode is set.
+ * The port runs on the first 1, 2, 4 or 8 of its LUMEN_NUM_LANES lanes,
+ * at one lane rate (PORT_CFG); the other lanes are dark.  Each lane has
+ * a pre-FEC bit error ratio (BER) that the test window sets.  While the
+ * link is up, a timer in virtual time turns the BER of the active lanes
+ * into errors every LUMEN_LANE_TICK_MS: symbol errors, and codewords the
+ * FEC corrected or, at or above the FEC mode's limit, could not; a lane
+ * at or above the limit then takes the link down (LUMEN_DOWN_HIGH_BER)
+ * until its BER falls or a stronger FEC mode is set.
  */
 
 #include "qemu/osdep.h"
@@ -18,11 +19,31 @@
 #include "hw/net/trace.h"
 
 #define LUMEN_LANE_TICK_MS      50
-#define LUMEN_LANE_GBPS         (LUMEN_PORT_SPEED_GBPS / LUMEN_NUM_LANES)
-/* bits a lane carries in a tick: 2.5e9, times a 32-bit BER fits 64 bits */
-#define LUMEN_LANE_TICK_BITS    ((uint64_t)LUMEN_LANE_GBPS * 1000000ULL * \
-                                 LUMEN_LANE_TICK_MS)
 #define LUMEN_BER_SCALE         1000000000000ULL    /* BER is per 10^12 */
+
+/* Lanes the port runs on (PORT_CFG): lanes 0 to this minus one. */
+unsigned lumen_lane_active(LumenState *s)
+{
+    return LUMEN_FIELD_GET(LUMEN_PORT_CFG_LANES, s->port_cfg);
+}
+
+/* The port's speed in Gb/s: its lanes times their rate. */
+unsigned lumen_lane_port_gbps(LumenState *s)
+{
+    return lumen_lane_active(s) *
+           LUMEN_LANE_GBPS(LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg));
+}
+
+/*
+ * Bits a lane carries in a tick: at most 1e10 (200G), which times a
+ * 32-bit BER fits 64 bits.
+ */
+static uint64_t lumen_lane_tick_bits(LumenState *s)
+{
+    uint32_t rate = LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg);
+
+    return (uint64_t)LUMEN_LANE_GBPS(rate) * 1000000ULL * LUMEN_LANE_TICK_MS;
+}
 
 /* Pre-FEC BER at or above which a FEC mode loses the link. */
 static uint32_t lumen_fec_limit(uint32_t mode)
@@ -55,7 +76,7 @@ static bool lumen_lane_ber_too_high(LumenState *s)
     uint32_t limit = lumen_fec_limit(s->fec_mode);
     unsigned n;
 
-    for (n = 0; n < LUMEN_NUM_LANES; n++) {
+    for (n = 0; n < lumen_lane_active(s); n++) {
         if (s->lane_ber[n] >= limit) {
             return true;
         }
@@ -77,9 +98,10 @@ bool lumen_lane_blocks_link(LumenState *s)
 static void lumen_lane_count(LumenState *s, unsigned n)
 {
     uint64_t block_bits = lumen_fec_block_bits(s->fec_mode);
+    uint64_t tick_bits = lumen_lane_tick_bits(s);
     uint64_t errors, blocks;
 
-    s->ber_acc[n] += LUMEN_LANE_TICK_BITS * s->lane_ber[n];
+    s->ber_acc[n] += tick_bits * s->lane_ber[n];
     errors = s->ber_acc[n] / LUMEN_BER_SCALE;
     s->ber_acc[n] %= LUMEN_BER_SCALE;
     if (!errors) {
@@ -90,7 +112,7 @@ static void lumen_lane_count(LumenState *s, unsigned n)
         return;
     }
     /* at these ratios errors are far apart: one per block they hit */
-    blocks = MIN(errors, LUMEN_LANE_TICK_BITS / block_bits);
+    blocks = MIN(errors, tick_bits / block_bits);
     if (s->lane_ber[n] < lumen_fec_limit(s->fec_mode)) {
         lumen_stat_add(s, LUMEN_STAT_LANE_FEC_CORR + n, blocks);
     } else {
@@ -106,7 +128,7 @@ static void lumen_lane_tick(void *opaque)
     if (!s->link_up) {
         return;
     }
-    for (n = 0; n < LUMEN_NUM_LANES; n++) {
+    for (n = 0; n < lumen_lane_active(s); n++) {
         lumen_lane_count(s, n);
     }
     if (lumen_lane_ber_too_high(s)) {
@@ -166,13 +188,37 @@ bool lumen_fec_write(LumenState *s, uint32_t val)
     return true;
 }
 
+/*
+ * PORT_CFG: the lanes and their rate.  The partner hears of a change at
+ * once (training), and the link follows.
+ */
+bool lumen_lane_cfg_write(LumenState *s, uint32_t val)
+{
+    uint32_t lanes = LUMEN_FIELD_GET(LUMEN_PORT_CFG_LANES, val);
+    uint32_t cfg = val & (LUMEN_PORT_CFG_LANES | LUMEN_PORT_CFG_RATE);
+
+    if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8) {
+        trace_lumen_mmio_write_ignored(LUMEN_PORT_CFG, val,
+                                       "lane count not 1, 2, 4 or 8");
+        return true;
+    }
+    if (cfg != s->port_cfg) {
+        s->port_cfg = cfg;
+        trace_lumen_lane_cfg(lanes, lumen_lane_port_gbps(s));
+        memset(s->ber_acc, 0, sizeof(s->ber_acc));
+        lumen_port_update_link(s);
+    }
+    return true;
+}
+
 bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val)
 {
     hwaddr off = addr - LUMEN_LANE_BASE;
     unsigned n = off / LUMEN_LANE_STRIDE;
     bool signal;
 
-    signal = lumen_port_has_signal(s);
+    /* a lane the port does not run on is dark */
+    signal = lumen_port_has_signal(s) && n < lumen_lane_active(s);
     switch (off % LUMEN_LANE_STRIDE) {
     case LUMEN_LANE_STATUS:
         *val = 0;
@@ -207,6 +253,9 @@ bool lumen_lane_write(LumenState *s, hwaddr addr, uint32_t val)
 void lumen_lane_reset(LumenState *s)
 {
     s->fec_mode = LUMEN_FEC_RS;
+    s->port_cfg =
+        LUMEN_FIELD_PREP(LUMEN_PORT_CFG_LANES, LUMEN_PORT_CFG_DEFAULT_LANES) |
+        LUMEN_FIELD_PREP(LUMEN_PORT_CFG_RATE, LUMEN_PORT_CFG_DEFAULT_RATE);
     s->fec_lost = false;
     memset(s->ber_acc, 0, sizeof(s->ber_acc));
     timer_del(s->lane_timer);

@@ -127,6 +127,9 @@ static uint32_t lumen_port_rx_blocker(LumenState *s)
     if (s->test_faults & LUMEN_FAULT_TRAINING) {
         return LUMEN_DOWN_TRAINING;
     }
+    if (!lumen_train_speed_agrees(s)) {
+        return LUMEN_DOWN_SPEED_MISMATCH;
+    }
     if (!lumen_train_fec_agrees(s)) {
         return LUMEN_DOWN_FEC_MISMATCH;
     }
@@ -206,8 +209,8 @@ static uint32_t lumen_port_status(LumenState *s)
         return 0;
     }
     return LUMEN_PORT_STATUS_LINK |
-           LUMEN_FIELD_PREP(LUMEN_PORT_STATUS_LANES, LUMEN_NUM_LANES) |
-           LUMEN_FIELD_PREP(LUMEN_PORT_STATUS_SPEED, LUMEN_PORT_SPEED_GBPS);
+           LUMEN_FIELD_PREP(LUMEN_PORT_STATUS_LANES, lumen_lane_active(s)) |
+           LUMEN_FIELD_PREP(LUMEN_PORT_STATUS_SPEED, lumen_lane_port_gbps(s));
 }
 
 /* ---- PORT block ------------------------------------------------------- */
@@ -276,6 +279,9 @@ bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
     case LUMEN_PORT_FEC:
         *val = s->fec_mode;
         break;
+    case LUMEN_PORT_CFG:
+        *val = s->port_cfg;
+        break;
     default:
         return false;
     }
@@ -316,6 +322,8 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
         break;
     case LUMEN_PORT_FEC:
         return lumen_fec_write(s, val);
+    case LUMEN_PORT_CFG:
+        return lumen_lane_cfg_write(s, val);
     case LUMEN_PORT_STATUS:
     case LUMEN_PORT_DOWN_REASON:
         break;                          /* read-only */

@@ -6,11 +6,11 @@
  *
  * A port whose TX is enabled sends a training frame (struct
  * lumen_train_wire) every LUMEN_TRAIN_PERIOD_MS of virtual time, and at
- * once when what it says changes: its FEC mode, and whether it receives
- * its partner well (READY).  What it hears from the partner feeds the
- * link state (lumen-port.c): a partner is present while its frames keep
- * coming, and the link is up when the partner agrees on the FEC and says
- * READY.  When TX goes off the port says BYE, so that the far end drops
+ * once when what it says changes: its lanes and lane rate, its FEC mode,
+ * and whether it receives its partner well (READY).  What it hears from
+ * the partner feeds the link state (lumen-port.c): a partner is present
+ * while its frames keep coming, and the link is up when the partner runs
+ * the same lanes, rate and FEC and says READY.  When TX goes off the port says BYE, so that the far end drops
  * the link at once rather than after LUMEN_TRAIN_TIMEOUT_MS.
  *
  * The timeout is long for real optics, which notice a dark fiber within
@@ -51,9 +51,11 @@ static void lumen_train_send(LumenState *s, uint8_t flags)
     w->version = LUMEN_TRAIN_VERSION;
     w->flags = flags;
     w->fec = s->fec_mode;
-    w->lanes = LUMEN_NUM_LANES;
+    w->lanes = lumen_lane_active(s);
+    w->rate = LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg);
     s->train_sent_flags = flags;
     s->train_sent_fec = s->fec_mode;
+    s->train_sent_cfg = s->port_cfg;
     trace_lumen_train_send(lumen_train_id(s), flags, s->fec_mode);
     /* on the fiber even in MAC loopback: training is below the MAC */
     qemu_send_packet(qemu_get_queue(s->nic), frame, sizeof(frame));
@@ -111,7 +113,8 @@ void lumen_train_state_changed(LumenState *s)
         return;
     }
     if (lumen_train_flags(s) != s->train_sent_flags ||
-        s->fec_mode != s->train_sent_fec) {
+        s->fec_mode != s->train_sent_fec ||
+        s->port_cfg != s->train_sent_cfg) {
         lumen_train_send(s, lumen_train_flags(s));
     }
 }
@@ -150,6 +153,8 @@ void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size)
         s->partner_seen = true;
         s->partner_last_ms = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
         s->partner_fec = w->fec;
+        s->partner_lanes = w->lanes;
+        s->partner_rate = w->rate;
         s->partner_ready = w->flags & LUMEN_TRAIN_READY;
     }
     lumen_port_update_link(s);
@@ -163,6 +168,13 @@ bool lumen_train_partner_seen(LumenState *s)
 bool lumen_train_fec_agrees(LumenState *s)
 {
     return s->partner_fec == s->fec_mode;
+}
+
+/* Both ends run the same lanes at the same rate. */
+bool lumen_train_speed_agrees(LumenState *s)
+{
+    return s->partner_lanes == lumen_lane_active(s) &&
+           s->partner_rate == LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg);
 }
 
 bool lumen_train_partner_ready(LumenState *s)

@@ -47,7 +47,6 @@ OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
 
 /* Register values after reset. */
 #define LUMEN_DEFAULT_MAX_FRAME     1514
-#define LUMEN_PORT_SPEED_GBPS       400
 
 /* Engine limits of the model. */
 #define LUMEN_TX_MAX_DESCS          32      /* descriptors per TX frame */
@@ -139,6 +138,7 @@ struct LumenState {
     uint8_t port_addr[ETH_ALEN];
     uint32_t port_led;      /* LUMEN_LED_* */
     uint32_t fec_mode;      /* LUMEN_FEC_* */
+    uint32_t port_cfg;      /* PORT_CFG: lanes and lane rate */
     bool link_up;
     QSIMPLEQ_HEAD(, LumenRxHeld) rx_held;  /* the RX packet buffer */
     size_t rx_held_bytes;
@@ -153,9 +153,12 @@ struct LumenState {
     bool partner_seen;
     bool partner_ready;
     uint8_t partner_fec;
+    uint8_t partner_lanes;
+    uint8_t partner_rate;
     int64_t partner_last_ms;
     uint8_t train_sent_flags;
     uint8_t train_sent_fec;
+    uint32_t train_sent_cfg;
 
     /* RSS */
     uint32_t rss_ctrl;
@@ -331,6 +334,9 @@ bool lumen_lane_blocks_link(LumenState *s);
 void lumen_lane_link_changed(LumenState *s);
 void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber);
 uint32_t lumen_lane_get_ber(LumenState *s, unsigned n);
+unsigned lumen_lane_active(LumenState *s);
+unsigned lumen_lane_port_gbps(LumenState *s);
+bool lumen_lane_cfg_write(LumenState *s, uint32_t val);
 
 /* lumen-train.c */
 void lumen_train_realize(LumenState *s);
@@ -342,6 +348,7 @@ bool lumen_train_match(const uint8_t *buf, size_t size);
 void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size);
 bool lumen_train_partner_seen(LumenState *s);
 bool lumen_train_fec_agrees(LumenState *s);
+bool lumen_train_speed_agrees(LumenState *s);
 bool lumen_train_partner_ready(LumenState *s);
 
 /* lumen-testwin.c */

@@ -66,31 +66,6 @@ static void lumen_get_drvinfo(struct net_device *netdev,
 	strscpy(info->bus_info, pci_name(ld->pdev), sizeof(info->bus_info));
 }
 
-static int lumen_get_link_ksettings(struct net_device *netdev,
-				    struct ethtool_link_ksettings *cmd)
-{
-	struct lumen_net *ln = netdev_priv(netdev);
-	u32 st;
-
-	ethtool_link_ksettings_zero_link_mode(cmd, supported);
-	ethtool_link_ksettings_add_link_mode(cmd, supported, FIBRE);
-	ethtool_link_ksettings_zero_link_mode(cmd, advertising);
-	ethtool_link_ksettings_add_link_mode(cmd, advertising, FIBRE);
-	cmd->base.port = PORT_FIBRE;
-	cmd->base.autoneg = AUTONEG_DISABLE;
-
-	st = netif_running(netdev) ? lumen_rd32(ln->ld, LUMEN_PORT_STATUS) : 0;
-	if (ln->link_up && st != ~0U && (st & LUMEN_PORT_STATUS_LINK)) {
-		cmd->base.speed = FIELD_GET(LUMEN_PORT_STATUS_SPEED, st) * 1000;
-		cmd->lanes = FIELD_GET(LUMEN_PORT_STATUS_LANES, st);
-		cmd->base.duplex = DUPLEX_FULL;
-	} else {
-		cmd->base.speed = SPEED_UNKNOWN;
-		cmd->base.duplex = DUPLEX_UNKNOWN;
-	}
-	return 0;
-}
-
 static void lumen_get_ringparam(struct net_device *netdev,
 				struct ethtool_ringparam *ring,
 				struct kernel_ethtool_ringparam *kring,
@@ -504,6 +479,7 @@ static const struct ethtool_ops lumen_ethtool_ops = {
 	.get_drvinfo			= lumen_get_drvinfo,
 	.get_link			= ethtool_op_get_link,
 	.get_link_ksettings		= lumen_get_link_ksettings,
+	.set_link_ksettings		= lumen_set_link_ksettings,
 	.get_link_ext_state		= lumen_get_link_ext_state,
 	.get_fecparam			= lumen_get_fecparam,
 	.set_fecparam			= lumen_set_fecparam,

@@ -128,7 +128,26 @@
 #define   LUMEN_PORT_LED_MODE		GENMASK(1, 0)	/* LUMEN_LED_* */
 #define LUMEN_PORT_FEC			0x021c	/* RW, forward error correction */
 #define   LUMEN_PORT_FEC_MODE		GENMASK(1, 0)	/* LUMEN_FEC_* */
-#define LUMEN_PORT_END			0x0220
+#define LUMEN_PORT_CFG			0x0220	/* RW, lanes and lane rate */
+#define   LUMEN_PORT_CFG_LANES		GENMASK(3, 0)	/* 1, 2, 4 or 8 */
+#define   LUMEN_PORT_CFG_RATE		GENMASK(9, 8)	/* LUMEN_LANE_RATE_* */
+#define LUMEN_PORT_END			0x0224
+
+/* Lane rates of PORT_CFG: lane rate r carries LUMEN_LANE_GBPS(r) Gb/s.
+ * PORT_CFG resets to 8 lanes of 50G (400 Gb/s); a write with a lane
+ * count other than 1, 2, 4 or 8 is ignored.  A change retrains the link:
+ * it comes up only when the partner runs the same lanes and rate.
+ */
+enum lumen_lane_rate {
+	LUMEN_LANE_RATE_25G = 0,	/* 25G NRZ */
+	LUMEN_LANE_RATE_50G = 1,	/* 50G PAM4 */
+	LUMEN_LANE_RATE_100G = 2,	/* 100G PAM4 */
+	LUMEN_LANE_RATE_200G = 3,	/* 200G PAM4 */
+};
+
+#define LUMEN_LANE_GBPS(rate)		(25U << (rate))
+#define LUMEN_PORT_CFG_DEFAULT_LANES	8
+#define LUMEN_PORT_CFG_DEFAULT_RATE	LUMEN_LANE_RATE_50G
 
 /* PORT_FEC modes; reset to RS, which 50G PAM4 lanes need.  A write of a
  * reserved mode is ignored.  Each mode corrects up to a pre-FEC bit error
@@ -176,6 +195,7 @@ enum lumen_down_reason {
 	LUMEN_DOWN_HIGH_BER = 5,	/* a lane's errors beyond the FEC */
 	LUMEN_DOWN_FEC_MISMATCH = 6,	/* the partner runs another FEC mode */
 	LUMEN_DOWN_PARTNER_NOT_READY = 7, /* the partner does not receive us */
+	LUMEN_DOWN_SPEED_MISMATCH = 8,	/* the partner runs other lanes/rate */
 	LUMEN_DOWN_NUM			/* values from here on are reserved */
 };
 
@@ -290,7 +310,8 @@ struct lumen_train_wire {
 	__u8 version;		/* LUMEN_TRAIN_VERSION */
 	__u8 flags;		/* LUMEN_TRAIN_* */
 	__u8 fec;		/* the sender's PORT_FEC mode */
-	__u8 lanes;		/* the sender's lanes */
+	__u8 lanes;		/* the sender's lanes (PORT_CFG) */
+	__u8 rate;		/* the sender's lane rate (PORT_CFG) */
 };
 
 #define LUMEN_TRAIN_READY		0x01	/* receives its partner well */

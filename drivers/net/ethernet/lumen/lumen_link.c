@@ -63,6 +63,13 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 			ETHTOOL_LINK_EXT_SUBSTATE_AN_FEC_MISMATCH_DURING_OVERRIDE,
 		.has_ext_state = true,
 	},
+	/* lanes and rate are set, not negotiated: nothing in common */
+	[LUMEN_DOWN_SPEED_MISMATCH] = {
+		.text = "the link partner runs other lanes or another lane rate",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG,
+		.ext_substate = ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD,
+		.has_ext_state = true,
+	},
 	[LUMEN_DOWN_PARTNER_NOT_READY] = {
 		.text = "the link partner does not receive this port",
 		.ext_state = ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE,

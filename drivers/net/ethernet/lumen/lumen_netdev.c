@@ -53,6 +53,7 @@ static void lumen_port_enable(struct lumen_net *ln)
 	lumen_wr32(ld, LUMEN_PORT_MAX_FRAME, lumen_max_frame(netdev->mtu));
 	lumen_port_addr_write(ld, netdev->dev_addr);
 	lumen_fec_apply(ln);
+	lumen_lanes_apply(ln);
 	lumen_wr32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
 		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev) |
 		   lumen_port_loopback_mode(netdev->features));
@@ -404,6 +405,7 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 	ln->adaptive_rx = true;
 	ln->fec = ETHTOOL_FEC_AUTO;
+	lumen_lanes_init(ln);
 	lumen_rss_init(ln);
 
 	netdev->netdev_ops = &lumen_netdev_ops;

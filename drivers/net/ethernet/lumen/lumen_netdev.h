@@ -43,6 +43,8 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @tx_restarts: queue restarts done by that reporter's recovery
  * @link_down_events: times the link went down while the port was up
  * @fec: the FEC mode configured, one ETHTOOL_FEC_* bit
+ * @lanes: the lanes the port runs on: 1, 2, 4 or 8
+ * @lane_rate: their rate, LUMEN_LANE_RATE_*
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -64,6 +66,8 @@ struct lumen_net {
 	u64 tx_restarts;
 	u64 link_down_events;
 	u32 fec;
+	u32 lanes;
+	u32 lane_rate;
 };
 
 /* lumen_rss.c */
@@ -80,6 +84,14 @@ int lumen_self_test_count(void);
 void lumen_self_test_strings(u8 *data);
 void lumen_self_test(struct net_device *netdev, struct ethtool_test *eth_test,
 		     u64 *data);
+
+/* lumen_lanes.c */
+void lumen_lanes_init(struct lumen_net *ln);
+void lumen_lanes_apply(struct lumen_net *ln);
+int lumen_get_link_ksettings(struct net_device *netdev,
+			     struct ethtool_link_ksettings *cmd);
+int lumen_set_link_ksettings(struct net_device *netdev,
+			     const struct ethtool_link_ksettings *cmd);
 
 /* lumen_link.c */
 int lumen_get_link_ext_state(struct net_device *netdev,
