@@ -153,6 +153,10 @@ static uint32_t lumen_port_link_blocker(LumenState *s)
     if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
         return LUMEN_DOWN_ADMIN;
     }
+    reason = lumen_module_blocker(s);
+    if (reason != LUMEN_DOWN_NONE) {
+        return reason;
+    }
     reason = lumen_port_rx_blocker(s);
     if (reason != LUMEN_DOWN_NONE) {
         return reason;
@@ -166,7 +170,8 @@ static uint32_t lumen_port_link_blocker(LumenState *s)
 /* Light on the RX lanes: a partner, and no loss of signal. */
 bool lumen_port_has_signal(LumenState *s)
 {
-    return lumen_port_partner_up(s) && !(s->test_faults & LUMEN_FAULT_LOS);
+    return lumen_port_partner_up(s) && !(s->test_faults & LUMEN_FAULT_LOS) &&
+           lumen_module_ready(s);
 }
 
 static uint32_t lumen_port_down_reason(LumenState *s)
@@ -219,11 +224,10 @@ static void lumen_port_rx_purge(LumenState *s);
 
 void lumen_port_reset(LumenState *s)
 {
-    if (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN) {
-        lumen_train_tx_enable(s, false);        /* the partner hears BYE */
-    }
-    lumen_train_reset(s);
     s->port_ctrl = 0;
+    lumen_train_tx_update(s);           /* the partner hears BYE */
+    lumen_train_reset(s);
+    lumen_cmis_reset(s);
     s->max_frame = LUMEN_DEFAULT_MAX_FRAME;
     memcpy(s->port_addr, s->conf.macaddr.a, ETH_ALEN);
     s->port_led = LUMEN_LED_NORMAL;
@@ -294,15 +298,11 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
                                LUMEN_PORT_CTRL_LOOPBACK |
                                LUMEN_PORT_CTRL_PROMISC |
                                LUMEN_PORT_CTRL_ALLMULTI;
-    uint32_t tx_was;
 
     switch (addr) {
     case LUMEN_PORT_CTRL:
-        tx_was = s->port_ctrl & LUMEN_PORT_CTRL_TX_EN;
         s->port_ctrl = val & ctrl_bits;
-        if (tx_was != (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
-            lumen_train_tx_enable(s, !tx_was);
-        }
+        lumen_train_tx_update(s);
         lumen_port_update_link(s);
         lumen_port_rx_kick(s);
         break;
@@ -580,10 +580,14 @@ void lumen_port_realize(LumenState *s)
     QSIMPLEQ_INIT(&s->rx_held);
     lumen_lane_realize(s);
     lumen_train_realize(s);
+    lumen_cmis_realize(s);
+    lumen_module_realize(s);
 }
 
 void lumen_port_unrealize(LumenState *s)
 {
+    lumen_module_unrealize(s);
+    lumen_cmis_unrealize(s);
     lumen_train_unrealize(s);
     lumen_lane_unrealize(s);
     qemu_del_nic(s->nic);

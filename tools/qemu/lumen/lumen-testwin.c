@@ -19,7 +19,8 @@
 #define LUMEN_TEST_FAULTS_ALL   (LUMEN_FAULT_RESET_HANG | LUMEN_FAULT_DEAD | \
                                  LUMEN_FAULT_IRQ_LOST | LUMEN_FAULT_TX_HANG | \
                                  LUMEN_FAULT_LOS | LUMEN_FAULT_TRAINING | \
-                                 LUMEN_FAULT_NO_PARTNER)
+                                 LUMEN_FAULT_NO_PARTNER | \
+                                 LUMEN_FAULT_NO_MODULE)
 
 static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -41,6 +42,9 @@ static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
         break;
     case LUMEN_TEST_LANE_BER(0) ... LUMEN_TEST_LANE_BER(LUMEN_NUM_LANES) - 1:
         val = lumen_lane_get_ber(s, (addr - LUMEN_TEST_LANE_BER(0)) / 4);
+        break;
+    case LUMEN_TEST_MOD_TEMP:
+        val = s->mod_temp_test;
         break;
     default:
         val = 0;
@@ -68,6 +72,8 @@ static void lumen_testwin_set_faults(LumenState *s, uint32_t faults)
         /* Held frames are dropped now rather than delivered later. */
         lumen_port_rx_kick(s);
     }
+    /* the module pulled out or plugged back in */
+    lumen_module_update(s);
     /* the link faults: down with their reason, or up once cleared */
     lumen_port_update_link(s);
 }
@@ -90,6 +96,11 @@ static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
         break;
     case LUMEN_TEST_LANE_BER(0) ... LUMEN_TEST_LANE_BER(LUMEN_NUM_LANES) - 1:
         lumen_lane_set_ber(s, (addr - LUMEN_TEST_LANE_BER(0)) / 4, val);
+        break;
+    case LUMEN_TEST_MOD_TEMP:
+        s->mod_temp_test = val & (LUMEN_MOD_TEMP_VALUE |
+                                  LUMEN_MOD_TEMP_OVERRIDE);
+        lumen_module_update(s);
         break;
     default:
         break;                          /* TEST_ID and the rest: read-only */

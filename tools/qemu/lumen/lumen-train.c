@@ -4,14 +4,15 @@
  *
  * Copyright (c) 2026 The lumen project authors
  *
- * A port whose TX is enabled sends a training frame (struct
- * lumen_train_wire) every LUMEN_TRAIN_PERIOD_MS of virtual time, and at
- * once when what it says changes: its lanes and lane rate, its FEC mode,
- * and whether it receives its partner well (READY).  What it hears from
- * the partner feeds the link state (lumen-port.c): a partner is present
- * while its frames keep coming, and the link is up when the partner runs
- * the same lanes, rate and FEC and says READY.  When TX goes off the port says BYE, so that the far end drops
- * the link at once rather than after LUMEN_TRAIN_TIMEOUT_MS.
+ * A port whose TX is enabled and whose module is ready sends a training
+ * frame (struct lumen_train_wire) every LUMEN_TRAIN_PERIOD_MS of virtual
+ * time, and at once when what it says changes: its lanes and lane rate,
+ * its FEC mode, and whether it receives its partner well (READY).  What
+ * it hears from the partner feeds the link state (lumen-port.c): a
+ * partner is present while its frames keep coming, and the link is up
+ * when the partner runs the same lanes, rate and FEC and says READY.
+ * When its transmitters go off the port says BYE, so that the far end
+ * drops the link at once rather than after LUMEN_TRAIN_TIMEOUT_MS.
  *
  * The timeout is long for real optics, which notice a dark fiber within
  * microseconds; here the partner may be another QEMU process that the
@@ -93,7 +94,7 @@ static void lumen_train_tick(void *opaque)
 {
     LumenState *s = opaque;
 
-    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
+    if (!s->train_lit) {
         return;
     }
     if (lumen_train_expire(s)) {
@@ -109,7 +110,7 @@ static void lumen_train_tick(void *opaque)
  */
 void lumen_train_state_changed(LumenState *s)
 {
-    if (!(s->port_ctrl & LUMEN_PORT_CTRL_TX_EN)) {
+    if (!s->train_lit) {
         return;
     }
     if (lumen_train_flags(s) != s->train_sent_flags ||
@@ -120,11 +121,20 @@ void lumen_train_state_changed(LumenState *s)
 }
 
 /*
- * PORT_CTRL.TX_EN changed (by the driver or a reset).  While TX was off
- * no tick ran: a partner heard long ago must not bring the link up now.
+ * The transmitters go on or off: PORT_CTRL.TX_EN changed (by the driver
+ * or a reset), or the module's readiness did (its lasers are off unless
+ * it is ready).  While they were off no tick ran: a partner heard long
+ * ago must not bring the link up now.
  */
-void lumen_train_tx_enable(LumenState *s, bool on)
+void lumen_train_tx_update(LumenState *s)
 {
+    bool on = (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN) &&
+              lumen_module_ready(s);
+
+    if (on == s->train_lit) {
+        return;
+    }
+    s->train_lit = on;
     if (on) {
         lumen_train_expire(s);
         lumen_train_send(s, lumen_train_flags(s));
@@ -186,6 +196,7 @@ bool lumen_train_partner_ready(LumenState *s)
 void lumen_train_reset(LumenState *s)
 {
     timer_del(s->train_timer);
+    s->train_lit = false;
     s->partner_seen = false;
     s->partner_ready = false;
     s->train_sent_flags = 0;

@@ -339,6 +339,9 @@ static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
     if (lumen_in_block(addr, LUMEN_LANE_BASE, LUMEN_LANE_END)) {
         return lumen_lane_read(s, addr, val);
     }
+    if (lumen_in_block(addr, LUMEN_CMIS_BASE, LUMEN_CMIS_END)) {
+        return lumen_cmis_read(s, addr, val);
+    }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_read(s, qpi, reg, val);
     }
@@ -372,6 +375,9 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
     }
     if (lumen_in_block(addr, LUMEN_LANE_BASE, LUMEN_LANE_END)) {
         return lumen_lane_write(s, addr, val);
+    }
+    if (lumen_in_block(addr, LUMEN_CMIS_BASE, LUMEN_CMIS_END)) {
+        return lumen_cmis_write(s, addr, val);
     }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_write(s, qpi, reg, val);

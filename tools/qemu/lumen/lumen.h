@@ -13,6 +13,10 @@
  *   lumen-tso.c      TCP segmentation offload
  *   lumen-raw.c      raw-frame queue pairs: RAWQ_CHAN, wire header,
  *                    channel lookup (the rings are lumen-queue.c's)
+ *   lumen-lane.c     lanes and lane rate, BER and FEC counters
+ *   lumen-train.c    link training with the far end of the fiber
+ *   lumen-cmis.c     the module's management bus (CMIS commands)
+ *   lumen-module.c   the pluggable CMIS module: memory, power, monitors
  *   lumen-testwin.c  BAR4, the test-only fault window
  *
  * The guest driver is untrusted: every index, size and address it hands
@@ -39,6 +43,15 @@ typedef struct LumenRxHeld {
     uint8_t data[];
 } LumenRxHeld;
 OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
+
+/* The module's identity; its serial number is "LU" and the port's MAC. */
+#define LUMEN_MOD_VENDOR            "LUMEN OPTICS"
+#define LUMEN_MOD_PN                "LMN-QDD-400G-SR8"
+#define LUMEN_MOD_REV               "A1"
+#define LUMEN_MOD_DATE              "26011500"
+
+/* Upper pages the module has: 00h, 01h, 02h, 10h and 11h (bank 0). */
+#define LUMEN_MOD_PAGES             5
 
 /* Defaults of the properties. */
 #define LUMEN_DEFAULT_BOARD_ID      0x4c100001
@@ -159,6 +172,23 @@ struct LumenState {
     uint8_t train_sent_flags;
     uint8_t train_sent_fec;
     uint32_t train_sent_cfg;
+    bool train_lit;         /* TX_EN and the module ready: lasers on */
+
+    /* CMIS: the module's management bus (lumen-cmis.c) */
+    QEMUTimer *cmis_timer;
+    uint32_t cmis_status;
+    uint32_t cmis_ctrl;
+    uint32_t cmis_cmd;
+    uint8_t cmis_data[LUMEN_CMIS_MAX_LEN];
+
+    /* The pluggable module (lumen-module.c) */
+    QEMUTimer *mod_timer;
+    bool mod_present;
+    uint8_t mod_state;      /* CMIS ModuleState */
+    int64_t mod_pwrup_ms;   /* when it began to power up */
+    uint8_t mod_lower[LUMEN_CMIS_MAX_LEN];
+    uint8_t mod_upper[LUMEN_MOD_PAGES][LUMEN_CMIS_MAX_LEN];
+    uint32_t mod_temp_test; /* TEST_MOD_TEMP */
 
     /* RSS */
     uint32_t rss_ctrl;
@@ -342,7 +372,7 @@ bool lumen_lane_cfg_write(LumenState *s, uint32_t val);
 void lumen_train_realize(LumenState *s);
 void lumen_train_unrealize(LumenState *s);
 void lumen_train_reset(LumenState *s);
-void lumen_train_tx_enable(LumenState *s, bool on);
+void lumen_train_tx_update(LumenState *s);
 void lumen_train_state_changed(LumenState *s);
 bool lumen_train_match(const uint8_t *buf, size_t size);
 void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size);
@@ -350,6 +380,25 @@ bool lumen_train_partner_seen(LumenState *s);
 bool lumen_train_fec_agrees(LumenState *s);
 bool lumen_train_speed_agrees(LumenState *s);
 bool lumen_train_partner_ready(LumenState *s);
+
+/* lumen-cmis.c */
+void lumen_cmis_realize(LumenState *s);
+void lumen_cmis_unrealize(LumenState *s);
+void lumen_cmis_reset(LumenState *s);
+bool lumen_cmis_read(LumenState *s, hwaddr addr, uint32_t *val);
+bool lumen_cmis_write(LumenState *s, hwaddr addr, uint32_t val);
+
+/* lumen-module.c */
+void lumen_module_realize(LumenState *s);
+void lumen_module_unrealize(LumenState *s);
+void lumen_module_update(LumenState *s);
+bool lumen_module_present(LumenState *s);
+bool lumen_module_ready(LumenState *s);
+uint32_t lumen_module_blocker(LumenState *s);
+bool lumen_module_read(LumenState *s, unsigned page, unsigned bank,
+                       unsigned off, uint8_t *buf, unsigned len);
+bool lumen_module_write(LumenState *s, unsigned page, unsigned bank,
+                        unsigned off, const uint8_t *buf, unsigned len);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);

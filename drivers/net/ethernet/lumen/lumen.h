@@ -52,6 +52,10 @@ struct lumen_raw_port;
  * @raw_channels: raw channels running on it
  * @irq_test: completed by the misc interrupt on LUMEN_INTR_TEST, for the
  *	interrupt self-test
+ * @cmis_lock: one command on the module's management bus at a time
+ * @mod_policy: the module power mode policy, ETHTOOL_MODULE_POWER_MODE_*
+ * @mod_present: a module was plugged in when last looked, for the log
+ * @hwmon: the module's temperature sensor
  *
  * Lives in the devlink instance's private area.
  */
@@ -88,6 +92,10 @@ struct lumen_dev {
 	struct lumen_raw_port *raw;
 	atomic_t raw_channels;
 	struct completion irq_test;
+	struct mutex cmis_lock;			/* see above */
+	u8 mod_policy;
+	bool mod_present;
+	struct device *hwmon;
 };
 
 /* lumen_dev::flags */
@@ -100,6 +108,14 @@ static inline bool lumen_gone(const struct lumen_dev *ld)
 }
 
 void lumen_check_gone(struct lumen_dev *ld);
+
+/* lumen_module.c */
+int lumen_module_init(struct lumen_dev *ld);
+void lumen_module_fini(struct lumen_dev *ld);
+void lumen_module_power_apply(struct lumen_dev *ld);
+void lumen_module_event(struct lumen_dev *ld);
+int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
+		    u32 len, u8 *buf);
 
 /* Registers answer: the device is there and not between reset prepare
  * and done (while it resets they may not).

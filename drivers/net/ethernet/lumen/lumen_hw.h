@@ -133,6 +133,61 @@
 #define   LUMEN_PORT_CFG_RATE		GENMASK(9, 8)	/* LUMEN_LANE_RATE_* */
 #define LUMEN_PORT_END			0x0224
 
+/* CMIS: the management interface of the pluggable module (QSFP-DD or
+ * OSFP, CMIS 5.0), the two-wire bus a host reaches a module through.
+ * One command reads or writes 1 to 128 bytes within one half of one
+ * page (bytes 0-127 are the lower page, whatever the page; 128-255 the
+ * upper half of the page and bank given): write the bytes to CMIS_DATA
+ * for a write, then CMIS_CMD.  CMIS_STATUS.BUSY holds while the bus
+ * transfers (LUMEN_CMIS_CMD_US plus LUMEN_CMIS_BYTE_US a byte of device
+ * time), then ERR says whether it failed (no module, a page it does not
+ * have, a command across the halves) and a read's bytes are in
+ * CMIS_DATA.  A command written while BUSY is ignored.  INTR_MODULE is
+ * raised when the module is plugged or unplugged, and when its state or
+ * one of its flags changes.
+ */
+#define LUMEN_CMIS_STATUS		0x0800	/* RO */
+#define   LUMEN_CMIS_STATUS_PRESENT	BIT(0)	/* a module is plugged in */
+#define   LUMEN_CMIS_STATUS_BUSY	BIT(1)	/* a command is running */
+#define   LUMEN_CMIS_STATUS_ERR		BIT(2)	/* the last command failed */
+#define LUMEN_CMIS_CTRL			0x0804	/* RW */
+#define   LUMEN_CMIS_CTRL_LPMODE	BIT(0)	/* the LPMode pin: low power */
+#define LUMEN_CMIS_CMD			0x0808	/* WO, starts a command */
+#define   LUMEN_CMIS_CMD_OFFSET		GENMASK(7, 0)	/* first byte, 0-255 */
+#define   LUMEN_CMIS_CMD_PAGE		GENMASK(15, 8)
+#define   LUMEN_CMIS_CMD_BANK		GENMASK(19, 16)
+#define   LUMEN_CMIS_CMD_LEN		GENMASK(27, 20)	/* bytes, 1-128 */
+#define   LUMEN_CMIS_CMD_WRITE		BIT(31)
+#define LUMEN_CMIS_DATA			0x0900	/* RW, 128 bytes, little endian */
+#define LUMEN_CMIS_END			0x0980
+
+/* Bytes of the module's CMIS memory that the driver and the device use:
+ * lower page (offsets 0-127, any page) and upper page 02h.
+ */
+#define LUMEN_MOD_L_STATE		0x03
+#define   LUMEN_MOD_STATE		GENMASK(3, 1)	/* CMIS ModuleState */
+#define LUMEN_MOD_L_FLAGS		0x09	/* temperature and Vcc flags */
+#define   LUMEN_MOD_FLAG_TEMP_HA	BIT(0)	/* high alarm */
+#define   LUMEN_MOD_FLAG_TEMP_HW	BIT(2)	/* high warning */
+#define LUMEN_MOD_L_TEMP		0x0e	/* s16 big endian, 1/256 degC */
+#define LUMEN_MOD_L_PWR_CTRL		0x1a
+#define   LUMEN_MOD_PWR_ALLOW_HW	BIT(6)	/* the LPMode pin counts */
+#define   LUMEN_MOD_PWR_REQ_SW		BIT(4)	/* low power, asked in software */
+#define LUMEN_MOD_P02_TEMP_HA		0x80	/* temperature high alarm */
+#define LUMEN_MOD_P02_TEMP_HW		0x84	/* temperature high warning */
+
+/* CMIS ModuleState values */
+enum lumen_mod_state {
+	LUMEN_MOD_LOW_PWR = 1,
+	LUMEN_MOD_PWR_UP = 2,
+	LUMEN_MOD_READY = 3,
+	LUMEN_MOD_FAULT = 5,
+};
+
+#define LUMEN_CMIS_CMD_US		100
+#define LUMEN_CMIS_BYTE_US		25	/* 400 kHz two-wire bus */
+#define LUMEN_CMIS_MAX_LEN		128
+
 /* Lane rates of PORT_CFG: lane rate r carries LUMEN_LANE_GBPS(r) Gb/s.
  * PORT_CFG resets to 8 lanes of 50G (400 Gb/s); a write with a lane
  * count other than 1, 2, 4 or 8 is ignored.  A change retrains the link:
@@ -196,6 +251,9 @@ enum lumen_down_reason {
 	LUMEN_DOWN_FEC_MISMATCH = 6,	/* the partner runs another FEC mode */
 	LUMEN_DOWN_PARTNER_NOT_READY = 7, /* the partner does not receive us */
 	LUMEN_DOWN_SPEED_MISMATCH = 8,	/* the partner runs other lanes/rate */
+	LUMEN_DOWN_NO_MODULE = 9,	/* no module plugged in */
+	LUMEN_DOWN_MODULE_LOW_POWER = 10, /* the module is not ready */
+	LUMEN_DOWN_MODULE_HOT = 11,	/* the module shut down, overheated */
 	LUMEN_DOWN_NUM			/* values from here on are reserved */
 };
 
@@ -482,12 +540,17 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_LOS		BIT(5)	/* no light on any RX lane */
 #define   LUMEN_FAULT_TRAINING		BIT(6)	/* lanes never gain frame lock */
 #define   LUMEN_FAULT_NO_PARTNER	BIT(7)	/* the far end is gone */
+#define   LUMEN_FAULT_NO_MODULE		BIT(8)	/* the module is pulled out */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */
 #define   LUMEN_CORRUPT_KIND		GENMASK(19, 16)	/* LUMEN_CORRUPT_* */
 /* RW, lane n's pre-FEC bit error ratio in errors per 10^12 bits */
 #define LUMEN_TEST_LANE_BER(n)		(0x040 + (n) * 4)
+/* RW, the module's temperature, forced while OVERRIDE is set */
+#define LUMEN_TEST_MOD_TEMP		0x010
+#define   LUMEN_MOD_TEMP_VALUE		GENMASK(15, 0)	/* s16, 1/256 degC */
+#define   LUMEN_MOD_TEMP_OVERRIDE	BIT(31)
 #define LUMEN_TEST_END			LUMEN_TEST_LANE_BER(LUMEN_NUM_LANES)
 
 /* What TEST_CORRUPT does to each of the next COUNT completions it fits. */

@@ -28,7 +28,7 @@ static irqreturn_t lumen_misc_irq(int irq, void *data)
 		return IRQ_NONE;
 	lumen_wr32(ld, LUMEN_INTR_CAUSE, cause);
 
-	if (cause & LUMEN_INTR_LINK)
+	if (cause & (LUMEN_INTR_LINK | LUMEN_INTR_MODULE))
 		schedule_work(&ld->link_work);
 	if (cause & LUMEN_INTR_FATAL) {
 		dev_err_ratelimited(&ld->pdev->dev, "device reports a fatal error\n");

@@ -70,6 +70,22 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 		.ext_substate = ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_HCD,
 		.has_ext_state = true,
 	},
+	[LUMEN_DOWN_NO_MODULE] = {
+		.text = "no optical module plugged in",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_NO_CABLE,
+		.has_ext_state = true,
+	},
+	[LUMEN_DOWN_MODULE_LOW_POWER] = {
+		.text = "the optical module is not ready (low power)",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_MODULE,
+		.ext_substate = ETHTOOL_LINK_EXT_SUBSTATE_MODULE_CMIS_NOT_READY,
+		.has_ext_state = true,
+	},
+	[LUMEN_DOWN_MODULE_HOT] = {
+		.text = "the optical module shut down, overheated",
+		.ext_state = ETHTOOL_LINK_EXT_STATE_OVERHEAT,
+		.has_ext_state = true,
+	},
 	[LUMEN_DOWN_PARTNER_NOT_READY] = {
 		.text = "the link partner does not receive this port",
 		.ext_state = ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE,

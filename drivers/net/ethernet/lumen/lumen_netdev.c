@@ -54,6 +54,7 @@ static void lumen_port_enable(struct lumen_net *ln)
 	lumen_port_addr_write(ld, netdev->dev_addr);
 	lumen_fec_apply(ln);
 	lumen_lanes_apply(ln);
+	lumen_module_power_apply(ld);
 	lumen_wr32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
 		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev) |
 		   lumen_port_loopback_mode(netdev->features));
@@ -90,6 +91,7 @@ static int lumen_set_features(struct net_device *netdev,
 static void lumen_port_disable(struct lumen_net *ln)
 {
 	lumen_wr32(ln->ld, LUMEN_PORT_CTRL, 0);
+	lumen_module_power_apply(ln->ld);
 }
 
 static void lumen_service_task(struct work_struct *work)

@@ -93,6 +93,17 @@ int lumen_get_link_ksettings(struct net_device *netdev,
 int lumen_set_link_ksettings(struct net_device *netdev,
 			     const struct ethtool_link_ksettings *cmd);
 
+/* lumen_module.c */
+int lumen_get_module_eeprom_by_page(struct net_device *netdev,
+				    const struct ethtool_module_eeprom *req,
+				    struct netlink_ext_ack *extack);
+int lumen_get_module_power_mode(struct net_device *netdev,
+				struct ethtool_module_power_mode_params *params,
+				struct netlink_ext_ack *extack);
+int lumen_set_module_power_mode(struct net_device *netdev,
+				const struct ethtool_module_power_mode_params *params,
+				struct netlink_ext_ack *extack);
+
 /* lumen_link.c */
 int lumen_get_link_ext_state(struct net_device *netdev,
 			     struct ethtool_link_ext_state_info *info);

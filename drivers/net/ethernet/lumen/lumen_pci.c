@@ -120,6 +120,7 @@ static void lumen_link_work(struct work_struct *work)
 	struct lumen_dev *ld = container_of(work, struct lumen_dev, link_work);
 
 	rtnl_lock();
+	lumen_module_event(ld);
 	lumen_link_update(ld);
 	rtnl_unlock();
 }
@@ -297,9 +298,12 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = lumen_irq_init(ld);
 	if (err)
 		goto err_health;
-	err = lumen_devlink_port_register(ld);
+	err = lumen_module_init(ld);
 	if (err)
 		goto err_irq;
+	err = lumen_devlink_port_register(ld);
+	if (err)
+		goto err_module;
 	err = lumen_netdev_create(ld);
 	if (err)
 		goto err_port;
@@ -326,6 +330,8 @@ err_netdev:
 	lumen_netdev_destroy(ld);
 err_port:
 	lumen_devlink_port_unregister(ld);
+err_module:
+	lumen_module_fini(ld);
 err_irq:
 	lumen_irq_fini(ld);
 err_health:
@@ -359,6 +365,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	lumen_raw_fini(ld);
 	lumen_netdev_destroy(ld);
 	lumen_devlink_port_unregister(ld);
+	lumen_module_fini(ld);
 	lumen_irq_fini(ld);
 	lumen_health_destroy(ld);
 	cancel_work_sync(&ld->gone_work);

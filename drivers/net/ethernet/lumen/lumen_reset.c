@@ -60,6 +60,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 	}
 	lumen_stats_resume(ld);
 	lumen_irq_misc_enable(ld);
+	lumen_module_power_apply(ld);
 	lumen_raw_reset_done(ld);
 
 	rtnl_lock();
