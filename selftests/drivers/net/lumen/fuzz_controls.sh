@@ -3,12 +3,14 @@
 #
 # Fuzz the control interfaces with bounded random sequences: CALLS
 # (2000; 200 on the debug kernel) ethtool, ip link and devlink requests
-# (health reporters, the registers region and parameters too) on one port, with
+# (health reporters, the registers region and parameters too, link
+# settings and the module's power mode policy) on one port, with
 # values drawn from the edges of what is valid and far beyond, as root
-# and as an unprivileged user.  Where the valid range is
-# known (ring sizes, channels, MTU) the outcome must match it: no silent
-# success of a bad value, no refusal of a good one; every refusal must
-# say something.  Nothing may crash, warn or leak (the harness scans the
+# and as an unprivileged user.  Where the valid range is known (ring
+# sizes, channels, MTU, speed and lanes) the outcome must match it: no
+# silent success of a bad value, no refusal of a good one; every refusal
+# must say something.  (Speed 4294967295 is SPEED_UNKNOWN, "keep the
+# speed", so the fuzzer does not count it as bad.)  Nothing may crash, warn or leak (the harness scans the
 # kernel log), and the port must carry traffic at the end.  SEED picks
 # the sequence; it is logged so that a failure can be replayed.
 
@@ -47,6 +49,14 @@ ring_ok()
 	done
 }
 
+# speed_ok SPEED LANES: 1, 2, 4 or 8 lanes of 25, 50, 100 or 200 Gb/s.
+speed_ok()
+{
+	case $2 in 1 | 2 | 4 | 8) ;; *) return 1 ;; esac
+	[ $(($1 % $2)) = 0 ] || return 1
+	case $(($1 / $2)) in 25000 | 50000 | 100000 | 200000) ;; *) return 1 ;; esac
+}
+
 # expect WANT CMD...: run CMD; WANT is ok, fail or any.  A refusal must
 # come with a message.
 expect()
@@ -81,15 +91,25 @@ one_call()
 		if [ "$m" -ge 68 ] && [ "$m" -le 9600 ]; then w=ok; else w=fail; fi
 		expect $w ip link set "$DEV" mtu "$m" ;;
 	5)	expect any ethtool -K "$DEV" "$(pick sg tx rx tso gro)" "$(pick on off)" ;;
-	6)	expect any ethtool -s "$DEV" speed "$(pick 0 10 1000 400000 1600000)" \
-			autoneg "$(pick on off)" ;;
+	6)	if [ $((RANDOM % 3)) = 0 ]; then
+			p=$(pick high auto low)
+			if [ "$p" != low ]; then w=ok; else w=fail; fi
+			expect $w ethtool --set-module "$DEV" power-mode-policy "$p"
+		else
+			sp=$(pick 0 10 25000 50000 100000 200000 300000 400000 \
+				  800000 1600000 4294967294)
+			l=$(pick 1 2 3 4 8 16)
+			a=$(pick off off off on)
+			if [ "$a" = off ] && speed_ok "$sp" "$l"; then w=ok; else w=fail; fi
+			expect $w ethtool -s "$DEV" speed "$sp" lanes "$l" autoneg "$a"
+		fi ;;
 	7)	u=$(pick 0 1 1000 65535 65536 4294967295)
 		f=$(pick 0 64 65535 65536)
 		if [ "$u" -le 65535 ] && [ "$f" -le 65535 ]; then w=ok; else w=fail; fi
 		expect $w ethtool -C "$DEV" adaptive-rx "$(pick on off)" \
 			rx-usecs "$u" rx-frames "$f" ;;
 	8)	expect any ethtool "$(pick -S -i -g -l -k -a -c -m -d -e -T --show-fec \
-			--show-priv-flags)" "$DEV" ;;
+			--show-priv-flags --show-module)" "$DEV" ;;
 	9)	expect ok ip link set "$DEV" "$(pick up down)" ;;
 	10)	expect ok ip link set "$DEV" address \
 			"$(printf '02:%02x:%02x:%02x:%02x:%02x' $((RANDOM % 256)) \
@@ -150,6 +170,8 @@ DEV=$(lumen_netdev "$BDF")
 ip link set "$DEV" up
 ktap_check "fuzz_${CALLS}_control_calls" fuzz
 ktap_check "sane_again" sh -c "ethtool -G $DEV tx 512 rx 512 &&
-	ethtool -L $DEV combined 2 && ip link set $DEV mtu 1500 down"
+	ethtool -L $DEV combined 2 && ip link set $DEV mtu 1500 down &&
+	ethtool -s $DEV speed 400000 lanes 8 autoneg off &&
+	ethtool --set-module $DEV power-mode-policy high"
 ktap_check "traffic_after_fuzzing" eval "ns_setup && ns_works"
 ktap_finish
