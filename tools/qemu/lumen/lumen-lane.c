@@ -34,10 +34,7 @@ unsigned lumen_lane_port_gbps(LumenState *s)
            LUMEN_LANE_GBPS(LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg));
 }
 
-/*
- * Bits a lane carries in a tick: at most 1e10 (200G), which times a
- * 32-bit BER fits 64 bits.
- */
+/* Bits a lane carries in a tick: up to 1e10 (200G). */
 static uint64_t lumen_lane_tick_bits(LumenState *s)
 {
     uint32_t rate = LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg);
@@ -101,9 +98,13 @@ static void lumen_lane_count(LumenState *s, unsigned n)
     uint64_t tick_bits = lumen_lane_tick_bits(s);
     uint64_t errors, blocks;
 
-    s->ber_acc[n] += tick_bits * s->lane_ber[n];
-    errors = s->ber_acc[n] / LUMEN_BER_SCALE;
-    s->ber_acc[n] %= LUMEN_BER_SCALE;
+    /*
+     * errors = bits * BER / 10^12, in thousands of bits so that a 32-bit
+     * BER times 10^7 fits 64 bits; what is short of an error carries over
+     */
+    s->ber_acc[n] += tick_bits / 1000 * s->lane_ber[n];
+    errors = s->ber_acc[n] / (LUMEN_BER_SCALE / 1000);
+    s->ber_acc[n] %= LUMEN_BER_SCALE / 1000;
     if (!errors) {
         return;
     }

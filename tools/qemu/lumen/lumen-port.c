@@ -378,14 +378,12 @@ static void lumen_port_rx_drop(LumenState *s, enum lumen_stat counter,
 }
 
 /*
- * One non-raw frame through the MAC's frame path.  Returns false, having
- * done nothing, when its queue pair has no posted buffer or CQ slot for
- * it now; true when the frame was consumed (delivered or dropped).
+ * The MAC's checks, before a frame may wait in the packet buffer or reach
+ * queue pair @qpi: true if they dropped it (and counted why).
  */
-static bool lumen_port_rx_mac(LumenState *s, const uint8_t *buf, size_t size)
+static bool lumen_port_rx_screen(LumenState *s, const uint8_t *buf,
+                                 size_t size, unsigned qpi)
 {
-    LumenRxMeta rm = { .flow = 0 };
-    unsigned qpi = lumen_rss_select(s, buf, size, &rm.hash, &rm.flags);
     const char *blocked = lumen_port_rx_blocked(s, qpi);
 
     if (blocked) {
@@ -408,7 +406,22 @@ static bool lumen_port_rx_mac(LumenState *s, const uint8_t *buf, size_t size)
         lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_FILTER, size, "filtered");
         return true;
     }
+    return false;
+}
 
+/*
+ * One non-raw frame through the MAC's frame path.  Returns false, having
+ * done nothing, when its queue pair has no posted buffer or CQ slot for
+ * it now; true when the frame was consumed (delivered or dropped).
+ */
+static bool lumen_port_rx_mac(LumenState *s, const uint8_t *buf, size_t size)
+{
+    LumenRxMeta rm = { .flow = 0 };
+    unsigned qpi = lumen_rss_select(s, buf, size, &rm.hash, &rm.flags);
+
+    if (lumen_port_rx_screen(s, buf, size, qpi)) {
+        return true;
+    }
     switch (lumen_rx_deliver(s, qpi, buf, size, &rm)) {
     case LUMEN_RX_DONE:
         lumen_stat_add(s, LUMEN_STAT_RX_FRAMES, 1);
@@ -433,7 +446,8 @@ static bool lumen_port_rx_mac(LumenState *s, const uint8_t *buf, size_t size)
 /*
  * The MAC's receive packet buffer.  As in a real NIC it absorbs frames
  * that arrive while their queue pair has no posted buffer or CQ slot, up
- * to LUMEN_RX_PKTBUF_SIZE bytes of frames; beyond that a frame is dropped
+ * to LUMEN_RX_PKTBUF_SIZE bytes (frames and their descriptors); beyond
+ * that a frame is dropped
  * and counted in RX_DROP_NOBUF.  The fiber never waits for the host:
  * QEMU's net layer is never asked to hold a frame, for then the frames
  * behind it would pile up, and be lost, where no counter sees them (in a
@@ -441,9 +455,10 @@ static bool lumen_port_rx_mac(LumenState *s, const uint8_t *buf, size_t size)
  */
 static void lumen_port_rx_hold(LumenState *s, const uint8_t *buf, size_t size)
 {
+    size_t charge = sizeof(LumenRxHeld) + size;
     LumenRxHeld *h;
 
-    if (s->rx_held_bytes + size > LUMEN_RX_PKTBUF_SIZE) {
+    if (s->rx_held_bytes + charge > LUMEN_RX_PKTBUF_SIZE) {
         lumen_port_rx_drop(s, LUMEN_STAT_RX_DROP_NOBUF, size,
                            "packet buffer full");
         return;
@@ -452,7 +467,7 @@ static void lumen_port_rx_hold(LumenState *s, const uint8_t *buf, size_t size)
     h->size = size;
     memcpy(h->data, buf, size);
     QSIMPLEQ_INSERT_TAIL(&s->rx_held, h, next);
-    s->rx_held_bytes += size;
+    s->rx_held_bytes += charge;
     trace_lumen_rx_hold(size, s->rx_held_bytes);
 }
 
@@ -461,7 +476,7 @@ static void lumen_port_rx_unhold(LumenState *s)
     LumenRxHeld *h = QSIMPLEQ_FIRST(&s->rx_held);
 
     QSIMPLEQ_REMOVE_HEAD(&s->rx_held, next);
-    s->rx_held_bytes -= h->size;
+    s->rx_held_bytes -= sizeof(LumenRxHeld) + h->size;
     g_free(h);
 }
 
@@ -474,10 +489,16 @@ void lumen_port_rx_kick(LumenState *s)
 {
     LumenRxHeld *h;
 
+    /* Called again from within a delivery: the loop below goes on. */
+    if (s->rx_kicking) {
+        return;
+    }
+    s->rx_kicking = true;
     while ((h = QSIMPLEQ_FIRST(&s->rx_held)) &&
            lumen_port_rx_mac(s, h->data, h->size)) {
         lumen_port_rx_unhold(s);
     }
+    s->rx_kicking = false;
 }
 
 /* A reset empties the packet buffer; the counters are reset with it. */
@@ -497,14 +518,23 @@ static void lumen_port_rx_purge(LumenState *s)
 static void lumen_port_rx_frame(LumenState *s, const uint8_t *buf,
                                 size_t size)
 {
+    uint32_t hash, flags;
+
     if (lumen_raw_match(buf, size)) {
         lumen_raw_receive(s, buf, size);
         return;
     }
     lumen_port_rx_kick(s);
-    if (!QSIMPLEQ_EMPTY(&s->rx_held) || !lumen_port_rx_mac(s, buf, size)) {
-        lumen_port_rx_hold(s, buf, size);
+    if (QSIMPLEQ_EMPTY(&s->rx_held)) {
+        if (lumen_port_rx_mac(s, buf, size)) {
+            return;
+        }
+    } else if (lumen_port_rx_screen(s, buf, size,
+                                    lumen_rss_select(s, buf, size, &hash,
+                                                     &flags))) {
+        return;                         /* dropped before it waits */
     }
+    lumen_port_rx_hold(s, buf, size);
 }
 
 static ssize_t lumen_nc_receive(NetClientState *nc, const uint8_t *buf,
@@ -586,6 +616,9 @@ void lumen_port_realize(LumenState *s)
 
 void lumen_port_unrealize(LumenState *s)
 {
+    /* unplugged: the partner hears BYE rather than silence */
+    s->port_ctrl = 0;
+    lumen_train_tx_update(s);
     lumen_module_unrealize(s);
     lumen_cmis_unrealize(s);
     lumen_train_unrealize(s);

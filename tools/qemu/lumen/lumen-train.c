@@ -170,9 +170,15 @@ void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size)
     lumen_port_update_link(s);
 }
 
+/*
+ * A partner is present while its frames keep coming; while this port's
+ * transmitters are off no tick times it out, so look at the clock too.
+ */
 bool lumen_train_partner_seen(LumenState *s)
 {
-    return s->partner_seen;
+    return s->partner_seen &&
+           qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) - s->partner_last_ms <=
+           LUMEN_TRAIN_TIMEOUT_MS;
 }
 
 bool lumen_train_fec_agrees(LumenState *s)

@@ -96,6 +96,8 @@ static void lumen_reset_registers(LumenState *s)
     lumen_port_reset(s);
     lumen_rss_reset(s);
     lumen_stats_reset(s);
+    /* what the parts raised while they reset is part of the reset */
+    s->intr_cause = 0;
 }
 
 /* CTRL_CTRL.RESET: the device is busy for LUMEN_RESET_TIME_US. */

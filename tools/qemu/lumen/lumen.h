@@ -155,6 +155,7 @@ struct LumenState {
     bool link_up;
     QSIMPLEQ_HEAD(, LumenRxHeld) rx_held;  /* the RX packet buffer */
     size_t rx_held_bytes;
+    bool rx_kicking;        /* lumen_port_rx_kick() is running */
 
     /* LANE: errors counted every tick while the link is up */
     QEMUTimer *lane_timer;

@@ -143,8 +143,8 @@
  * time), then ERR says whether it failed (no module, a page it does not
  * have, a command across the halves) and a read's bytes are in
  * CMIS_DATA.  A command written while BUSY is ignored.  INTR_MODULE is
- * raised when the module is plugged or unplugged, and when its state or
- * one of its flags changes.
+ * raised when the module is plugged or unplugged, and when its state
+ * changes.
  */
 #define LUMEN_CMIS_STATUS		0x0800	/* RO */
 #define   LUMEN_CMIS_STATUS_PRESENT	BIT(0)	/* a module is plugged in */

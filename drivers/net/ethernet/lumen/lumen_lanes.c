@@ -124,16 +124,20 @@ int lumen_get_link_ksettings(struct net_device *netdev,
 			     struct ethtool_link_ksettings *cmd)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
-	u32 st;
+	u32 st, speed, lanes, rate;
 
 	lumen_lanes_link_modes(ln, cmd);
 	cmd->base.port = PORT_FIBRE;
 	cmd->base.autoneg = AUTONEG_DISABLE;
 
 	st = netif_running(netdev) ? lumen_rd32(ln->ld, LUMEN_PORT_STATUS) : 0;
-	if (ln->link_up && st != ~0U && (st & LUMEN_PORT_STATUS_LINK)) {
-		cmd->base.speed = FIELD_GET(LUMEN_PORT_STATUS_SPEED, st) * 1000;
-		cmd->lanes = FIELD_GET(LUMEN_PORT_STATUS_LANES, st);
+	speed = FIELD_GET(LUMEN_PORT_STATUS_SPEED, st) * 1000;
+	lanes = FIELD_GET(LUMEN_PORT_STATUS_LANES, st);
+	/* the device's word is checked: only a speed its lanes can run */
+	if (ln->link_up && st != ~0U && (st & LUMEN_PORT_STATUS_LINK) &&
+	    lumen_lane_rate_for(speed, lanes, &rate)) {
+		cmd->base.speed = speed;
+		cmd->lanes = lanes;
 		cmd->base.duplex = DUPLEX_FULL;
 	} else {
 		cmd->base.speed = SPEED_UNKNOWN;

@@ -269,9 +269,17 @@ void lumen_link_update(struct lumen_dev *ld)
 	ln = netdev_priv(netdev);
 	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
 	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
-	if (up == ln->link_up)
+	if (up == ln->link_up && (!up || st == ln->link_status))
 		return;
+	if (up && ln->link_up) {
+		/* retrained at another speed since the last look: it was
+		 * down in between, however briefly
+		 */
+		netif_carrier_off(netdev);
+		ln->link_down_events++;
+	}
 	ln->link_up = up;
+	ln->link_status = st;
 
 	if (up) {
 		netdev_info(netdev, "link up, %lu Gb/s on %lu lanes\n",

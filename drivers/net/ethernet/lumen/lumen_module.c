@@ -17,6 +17,7 @@
 #include <linux/hwmon.h>
 #include <linux/iopoll.h>
 #include <linux/netdevice.h>
+#include <asm/unaligned.h>
 
 #include "lumen.h"
 #include "lumen_netdev.h"
@@ -25,24 +26,43 @@
 #define LUMEN_CMIS_POLL_US		50
 #define LUMEN_CMIS_TIMEOUT_US		(100 * USEC_PER_MSEC)
 
-/* Run one CMIS command: the bus is the driver's for its duration. */
+/* Wait for the bus to be idle; its last status in @st. */
+static int lumen_cmis_wait(struct lumen_dev *ld, u32 *st)
+{
+	u32 v;
+	int err;
+
+	err = read_poll_timeout(lumen_rd32, v,
+				v == ~0U || !(v & LUMEN_CMIS_STATUS_BUSY),
+				LUMEN_CMIS_POLL_US, LUMEN_CMIS_TIMEOUT_US, false,
+				ld, LUMEN_CMIS_STATUS);
+	*st = v;
+	if (v == ~0U)
+		return -ENODEV;
+	return err ? -ETIMEDOUT : 0;
+}
+
+/* Run one CMIS command: the bus is the driver's for its duration.  A
+ * command written while the bus is busy would be ignored, and the last
+ * one's result taken for its own: wait for it to be idle first.
+ */
 static int lumen_cmis_cmd(struct lumen_dev *ld, u32 cmd)
 {
 	u32 st;
 	int err;
 
 	lockdep_assert_held(&ld->cmis_lock);
+	if (lumen_gone(ld))
+		return -ENODEV;
 	if (!lumen_regs_readable(ld))
 		return -EBUSY;
-	lumen_wr32(ld, LUMEN_CMIS_CMD, cmd);
-	err = read_poll_timeout(lumen_rd32, st,
-				st == ~0U || !(st & LUMEN_CMIS_STATUS_BUSY),
-				LUMEN_CMIS_POLL_US, LUMEN_CMIS_TIMEOUT_US, false,
-				ld, LUMEN_CMIS_STATUS);
-	if (st == ~0U)
-		return -ENODEV;
+	err = lumen_cmis_wait(ld, &st);
 	if (err)
-		return -ETIMEDOUT;
+		return err == -ETIMEDOUT ? -EBUSY : err;
+	lumen_wr32(ld, LUMEN_CMIS_CMD, cmd);
+	err = lumen_cmis_wait(ld, &st);
+	if (err)
+		return err;
 	if (!(st & LUMEN_CMIS_STATUS_PRESENT))
 		return -ENODEV;
 	return st & LUMEN_CMIS_STATUS_ERR ? -EIO : 0;
@@ -66,11 +86,12 @@ static int lumen_cmis_cmd(struct lumen_dev *ld, u32 cmd)
 int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
 		    u32 len, u8 *buf)
 {
-	u32 i, word;
+	u32 i;
 	int err;
 
 	if (!len || len > LUMEN_CMIS_MAX_LEN ||
-	    offset / LUMEN_CMIS_MAX_LEN != (offset + len - 1) / LUMEN_CMIS_MAX_LEN)
+	    offset / LUMEN_CMIS_MAX_LEN != (offset + len - 1) / LUMEN_CMIS_MAX_LEN ||
+	    bank > FIELD_MAX(LUMEN_CMIS_CMD_BANK))
 		return -EINVAL;
 
 	mutex_lock(&ld->cmis_lock);
@@ -79,8 +100,11 @@ int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
 			     FIELD_PREP(LUMEN_CMIS_CMD_BANK, bank) |
 			     FIELD_PREP(LUMEN_CMIS_CMD_LEN, len));
 	for (i = 0; !err && i < len; i += 4) {
-		word = lumen_rd32(ld, LUMEN_CMIS_DATA + i);
-		memcpy(buf + i, &word, min(4U, len - i));
+		u8 bytes[4];
+
+		/* the data window is little endian, byte n first */
+		put_unaligned_le32(lumen_rd32(ld, LUMEN_CMIS_DATA + i), bytes);
+		memcpy(buf + i, bytes, min(4U, len - i));
 	}
 	mutex_unlock(&ld->cmis_lock);
 	return err;
@@ -90,14 +114,15 @@ int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
 static int lumen_cmis_write(struct lumen_dev *ld, u8 page, u32 offset,
 			    u32 len, const u8 *buf)
 {
-	u32 i, word;
+	u8 bytes[4];
+	u32 i;
 	int err;
 
 	mutex_lock(&ld->cmis_lock);
 	for (i = 0; i < len; i += 4) {
-		word = 0;
-		memcpy(&word, buf + i, min(4U, len - i));
-		lumen_wr32(ld, LUMEN_CMIS_DATA + i, word);
+		memset(bytes, 0, sizeof(bytes));
+		memcpy(bytes, buf + i, min(4U, len - i));
+		lumen_wr32(ld, LUMEN_CMIS_DATA + i, get_unaligned_le32(bytes));
 	}
 	err = lumen_cmis_cmd(ld, FIELD_PREP(LUMEN_CMIS_CMD_OFFSET, offset) |
 			     FIELD_PREP(LUMEN_CMIS_CMD_PAGE, page) |
@@ -125,6 +150,10 @@ int lumen_get_module_eeprom_by_page(struct net_device *netdev,
 
 	if (req->i2c_address != LUMEN_CMIS_I2C_ADDR) {
 		NL_SET_ERR_MSG_MOD(extack, "the module answers at I2C address 0x50 only");
+		return -EINVAL;
+	}
+	if (req->bank > FIELD_MAX(LUMEN_CMIS_CMD_BANK)) {
+		NL_SET_ERR_MSG_MOD(extack, "the module has no such page or bank");
 		return -EINVAL;
 	}
 	err = lumen_cmis_read(ln->ld, req->page, req->bank, req->offset,
@@ -164,6 +193,22 @@ void lumen_module_power_apply(struct lumen_dev *ld)
 
 	if (lumen_regs_readable(ld))
 		lumen_wr32(ld, LUMEN_CMIS_CTRL, low ? LUMEN_CMIS_CTRL_LPMODE : 0);
+}
+
+/* Let the LPMode pin alone decide the module's power: allow it, never
+ * ask for low power in software (lower byte 26, the other bits kept).
+ * Done when the policy is set and when a module is plugged in.
+ */
+static int lumen_module_pin_control(struct lumen_dev *ld)
+{
+	u8 ctrl;
+	int err;
+
+	err = lumen_cmis_read(ld, 0, 0, LUMEN_MOD_L_PWR_CTRL, 1, &ctrl);
+	if (err)
+		return err;
+	ctrl = (ctrl | LUMEN_MOD_PWR_ALLOW_HW) & ~LUMEN_MOD_PWR_REQ_SW;
+	return lumen_cmis_write(ld, 0, LUMEN_MOD_L_PWR_CTRL, 1, &ctrl);
 }
 
 /**
@@ -207,7 +252,6 @@ int lumen_set_module_power_mode(struct net_device *netdev,
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 	struct lumen_dev *ld = ln->ld;
-	u8 ctrl;
 	int err;
 
 	if (params->policy != ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH &&
@@ -215,9 +259,7 @@ int lumen_set_module_power_mode(struct net_device *netdev,
 		NL_SET_ERR_MSG_MOD(extack, "power mode policy: high or auto");
 		return -EINVAL;
 	}
-	/* the pin alone decides: allow it, never ask in software */
-	ctrl = LUMEN_MOD_PWR_ALLOW_HW;
-	err = lumen_cmis_write(ld, 0, LUMEN_MOD_L_PWR_CTRL, 1, &ctrl);
+	err = lumen_module_pin_control(ld);
 	if (err && err != -ENODEV) {
 		NL_SET_ERR_MSG_MOD(extack, "the module did not take the setting");
 		return err;
@@ -231,7 +273,8 @@ int lumen_set_module_power_mode(struct net_device *netdev,
  * lumen_module_event - the module was plugged, pulled or changed state
  * @ld: the device
  *
- * From the link work item.  Logs a module plugged in or pulled out, once.
+ * From the link work item.  Logs a module plugged in or pulled out, once;
+ * a module plugged in is told to follow the LPMode pin.
  */
 void lumen_module_event(struct lumen_dev *ld)
 {
@@ -249,6 +292,8 @@ void lumen_module_event(struct lumen_dev *ld)
 	ld->mod_present = present;
 	dev_info(&ld->pdev->dev, "optical module %s\n",
 		 present ? "plugged in" : "pulled out");
+	if (present && lumen_module_pin_control(ld))
+		dev_warn(&ld->pdev->dev, "the optical module does not take power control\n");
 }
 
 #if IS_REACHABLE(CONFIG_HWMON)
@@ -357,12 +402,17 @@ static void lumen_hwmon_fini(struct lumen_dev *ld)
  */
 int lumen_module_init(struct lumen_dev *ld)
 {
+	int err;
+
 	mutex_init(&ld->cmis_lock);
 	ld->mod_policy = ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH;
 	ld->mod_present = lumen_rd32(ld, LUMEN_CMIS_STATUS) &
 			  LUMEN_CMIS_STATUS_PRESENT;
 	lumen_module_power_apply(ld);
-	return lumen_hwmon_init(ld);
+	err = lumen_hwmon_init(ld);
+	if (err)
+		mutex_destroy(&ld->cmis_lock);
+	return err;
 }
 
 /**

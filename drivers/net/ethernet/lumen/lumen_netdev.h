@@ -34,6 +34,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @rss_key: RSS hash key
  * @rss_indir: RSS indirection table: a queue pair per entry
  * @link_up: the link state last reported, so that changes log once
+ * @link_status: PORT_STATUS when the link was last seen up: its speed
  * @queues_up: rings allocated and queue pairs started; false while the
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
@@ -59,6 +60,7 @@ struct lumen_net {
 	u8 rss_key[LUMEN_RSS_KEY_SIZE];
 	u32 rss_indir[LUMEN_RSS_INDIR_SIZE];
 	bool link_up;
+	u32 link_status;
 	bool queues_up;
 	struct delayed_work service_task;
 	struct work_struct restart_task;

@@ -18,7 +18,8 @@
  * @ld: the device
  *
  * Tears raw channels down, stops the slow-path interrupt, the port's
- * queues and counter reads.
+ * queues, counter reads and the module's management bus (hwmon reads
+ * wait for the reset).
  * Nothing touches the device registers until lumen_reset_done(), which
  * the same task must call: the reset lock is held in between.  Must not
  * be called under RTNL.
@@ -31,6 +32,7 @@ void lumen_reset_prepare(struct lumen_dev *ld)
 	rtnl_lock();
 	lumen_netdev_quiesce(ld);
 	rtnl_unlock();
+	mutex_lock(&ld->cmis_lock);
 	lumen_stats_fold(ld);
 }
 
@@ -51,6 +53,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 	int err;
 
 	err = lumen_dev_reset(ld);
+	mutex_unlock(&ld->cmis_lock);
 	if (err) {
 		if (err == -ENODEV)
 			NL_SET_ERR_MSG_MOD(extack, "device is gone");

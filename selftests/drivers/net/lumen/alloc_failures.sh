@@ -183,6 +183,9 @@ fault_knobs N 0
 lumen_load || exit $KSFT_FAIL
 set -- $(lumen_bdfs)
 BDF=$1
+# the port at the far end of the fiber: up, so that DEV's link can train
+PEER=$(lumen_netdev "$2")
+ip link set "$PEER" up
 
 lumen_unbind "$BDF"
 ktap_check "probe_allocation_failures_clean" every_failure bind "$BDF"

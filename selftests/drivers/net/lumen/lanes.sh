@@ -48,14 +48,22 @@ both_down()
 	! carrier_in lumen_a "$PORT_A" && ! carrier_in lumen_b "$PORT_B"
 }
 
+speed_of_a()
+{
+	echo "$(field lumen_a "$PORT_A" Speed) $(field lumen_a "$PORT_A" Lanes)"
+}
+
+# at_speed SPEED LANES: both links up, A's at that speed.
+at_speed()
+{
+	both_up && [ "$(speed_of_a)" = "${1}Mb/s $2" ]
+}
+
 # expect_speed SPEED LANES: A's link up at that speed, with traffic.
 expect_speed()
 {
-	wait_for 10 both_up || fail_msg "$1 Mb/s on $2 lanes: no link" ||
-		return 1
-	got="$(field lumen_a "$PORT_A" Speed) $(field lumen_a "$PORT_A" Lanes)"
-	[ "$got" = "${1}Mb/s $2" ] ||
-		fail_msg "want ${1}Mb/s on $2 lanes, ethtool says $got" ||
+	wait_for 10 at_speed "$1" "$2" ||
+		fail_msg "want ${1}Mb/s on $2 lanes, ethtool says $(speed_of_a)" ||
 		return 1
 	ns_works || fail_msg "no traffic at $1 Mb/s on $2 lanes"
 }
