@@ -18,8 +18,10 @@ set -euo pipefail
 # and xargs run their own `ip` and `tc` applets before anything on PATH,
 # links or not.  So the guest's /bin/sh is bash (which also runs scripts
 # written for busybox ash), and timeout, env and xargs are the real ones.
+# script (util-linux) runs a command on a terminal, for what tools print
+# only to one (devlink's flash progress).
 LUMEN_GUEST_TOOLS=(ip devlink tc bridge ss nstat ethtool lspci setpci iperf3
-		   bash timeout env xargs setpriv)
+		   bash timeout env xargs setpriv script)
 LUMEN_GUEST_DATA=(/usr/share/misc/pci.ids /etc/iproute2)
 LUMEN_GUEST_SCRIPTS=(run-test demo.sh)
 

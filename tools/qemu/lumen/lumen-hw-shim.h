@@ -68,5 +68,6 @@ QEMU_BUILD_BUG_ON(sizeof(struct lumen_cqe) != 16);
 QEMU_BUILD_BUG_ON(offsetof(struct lumen_cqe, flags) != 12);
 QEMU_BUILD_BUG_ON(sizeof(struct lumen_raw_wire_hdr) !=
                   LUMEN_RAW_WIRE_HDR_LEN);
+QEMU_BUILD_BUG_ON(sizeof(struct lumen_fw_hdr) != LUMEN_FW_HDR_LEN);
 
 #endif /* HW_NET_LUMEN_HW_SHIM_H */

@@ -20,7 +20,9 @@
                                  LUMEN_FAULT_IRQ_LOST | LUMEN_FAULT_TX_HANG | \
                                  LUMEN_FAULT_LOS | LUMEN_FAULT_TRAINING | \
                                  LUMEN_FAULT_NO_PARTNER | \
-                                 LUMEN_FAULT_NO_MODULE)
+                                 LUMEN_FAULT_NO_MODULE | \
+                                 LUMEN_FAULT_MBOX_HANG | \
+                                 LUMEN_FAULT_FLASH_FAIL)
 
 static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -60,6 +62,9 @@ static void lumen_testwin_set_faults(LumenState *s, uint32_t faults)
 
     if (faults & LUMEN_FAULT_FW_FATAL) {
         lumen_fw_fatal(s);              /* an event, not a state */
+    }
+    if (faults & LUMEN_FAULT_FLASH_ROT) {
+        lumen_fw_rot(s);                /* an event too */
     }
     s->test_faults = faults & LUMEN_TEST_FAULTS_ALL;
     if (!(s->test_faults & LUMEN_FAULT_TX_HANG)) {

@@ -96,6 +96,7 @@ static void lumen_reset_registers(LumenState *s)
     lumen_port_reset(s);
     lumen_rss_reset(s);
     lumen_stats_reset(s);
+    lumen_fw_reset(s);
     /* what the parts raised while they reset is part of the reset */
     s->intr_cause = 0;
 }
@@ -344,6 +345,9 @@ static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
     if (lumen_in_block(addr, LUMEN_CMIS_BASE, LUMEN_CMIS_END)) {
         return lumen_cmis_read(s, addr, val);
     }
+    if (lumen_in_block(addr, LUMEN_MBOX_BASE, LUMEN_MBOX_END)) {
+        return lumen_fw_read(s, addr, val);
+    }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_read(s, qpi, reg, val);
     }
@@ -380,6 +384,9 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
     }
     if (lumen_in_block(addr, LUMEN_CMIS_BASE, LUMEN_CMIS_END)) {
         return lumen_cmis_write(s, addr, val);
+    }
+    if (lumen_in_block(addr, LUMEN_MBOX_BASE, LUMEN_MBOX_END)) {
+        return lumen_fw_write(s, addr, val);
     }
     if (lumen_qp_decode(s, addr, &qpi, &reg)) {
         return lumen_qp_write(s, qpi, reg, val);
@@ -578,6 +585,7 @@ static void lumen_realize(PCIDevice *pdev, Error **errp)
     s->tx_bh = qemu_bh_new_guarded(lumen_tx_bh, s,
                                    &DEVICE(pdev)->mem_reentrancy_guard);
     lumen_port_realize(s);
+    lumen_fw_realize(s);
 
     s->test_faults = s->fail_reset ? LUMEN_FAULT_RESET_HANG : 0;
     s->test_rev = 0;
@@ -589,6 +597,7 @@ static void lumen_exit(PCIDevice *pdev)
 {
     LumenState *s = LUMEN(pdev);
 
+    lumen_fw_unrealize(s);
     lumen_port_unrealize(s);
     qemu_bh_delete(s->tx_bh);
     s->tx_bh = NULL;

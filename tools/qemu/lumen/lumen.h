@@ -17,6 +17,7 @@
  *   lumen-train.c    link training with the far end of the fiber
  *   lumen-cmis.c     the module's management bus (CMIS commands)
  *   lumen-module.c   the pluggable CMIS module: memory, power, monitors
+ *   lumen-fw.c       the firmware banks and their mailbox
  *   lumen-testwin.c  BAR4, the test-only fault window
  *
  * The guest driver is untrusted: every index, size and address it hands
@@ -190,6 +191,20 @@ struct LumenState {
     uint8_t mod_lower[LUMEN_CMIS_MAX_LEN];
     uint8_t mod_upper[LUMEN_MOD_PAGES][LUMEN_CMIS_MAX_LEN];
     uint32_t mod_temp_test; /* TEST_MOD_TEMP */
+
+    /* Firmware (lumen-fw.c): the mailbox, the staging area, the banks */
+    QEMUTimer *fw_timer;
+    uint32_t mbox_addr_lo;
+    uint32_t mbox_addr_hi;
+    uint32_t mbox_len;
+    uint32_t mbox_off;
+    uint32_t mbox_status;
+    uint8_t mbox_result;    /* LUMEN_FW_ERR_* of the running command */
+    uint8_t *fw_stage;      /* the image being written, fw_stage_len */
+    size_t fw_stage_len;
+    uint8_t *fw_stored;     /* the stored bank, NULL when erased */
+    size_t fw_stored_len;
+    bool fw_pending;        /* ACTIVATE: the stored image boots next */
 
     /* RSS */
     uint32_t rss_ctrl;
@@ -400,6 +415,14 @@ bool lumen_module_read(LumenState *s, unsigned page, unsigned bank,
                        unsigned off, uint8_t *buf, unsigned len);
 bool lumen_module_write(LumenState *s, unsigned page, unsigned bank,
                         unsigned off, const uint8_t *buf, unsigned len);
+
+/* lumen-fw.c */
+void lumen_fw_realize(LumenState *s);
+void lumen_fw_unrealize(LumenState *s);
+void lumen_fw_reset(LumenState *s);
+bool lumen_fw_read(LumenState *s, hwaddr addr, uint32_t *val);
+bool lumen_fw_write(LumenState *s, hwaddr addr, uint32_t val);
+void lumen_fw_rot(LumenState *s);
 
 /* lumen-testwin.c */
 void lumen_testwin_init(LumenState *s);

@@ -56,6 +56,8 @@ struct lumen_raw_port;
  * @mod_policy: the module power mode policy, ETHTOOL_MODULE_POWER_MODE_*
  * @mod_present: a module was plugged in when last looked, for the log
  * @hwmon: the module's temperature sensor
+ * @fw_lock: one firmware mailbox command at a time
+ * @fw_activating: version of the image fw_activate asked to boot
  *
  * Lives in the devlink instance's private area.
  */
@@ -96,6 +98,8 @@ struct lumen_dev {
 	u8 mod_policy;
 	bool mod_present;
 	struct device *hwmon;
+	struct mutex fw_lock;			/* see above */
+	u32 fw_activating;
 };
 
 /* lumen_dev::flags */
@@ -181,6 +185,15 @@ struct lumen_dev *lumen_devlink_alloc(struct pci_dev *pdev);
 void lumen_devlink_free(struct lumen_dev *ld);
 int lumen_devlink_port_register(struct lumen_dev *ld);
 void lumen_devlink_port_unregister(struct lumen_dev *ld);
+
+/* lumen_fw.c */
+int lumen_fw_flash_update(struct devlink *devlink,
+			  struct devlink_flash_update_params *params,
+			  struct netlink_ext_ack *extack);
+int lumen_fw_activate(struct lumen_dev *ld, struct netlink_ext_ack *extack);
+u32 lumen_fw_stored_version(struct lumen_dev *ld);
+enum devlink_selftest_status lumen_fw_selftest(struct lumen_dev *ld,
+					       struct netlink_ext_ack *extack);
 
 /* lumen_params.c */
 int lumen_params_register(struct lumen_dev *ld);

@@ -6,17 +6,31 @@
 
 #include "lumen.h"
 
-static int lumen_fw_ver_put(struct devlink_info_req *req, u32 ver)
+static void lumen_fw_ver_str(char *buf, size_t size, u32 ver)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lu.%lu.%lu",
+	snprintf(buf, size, "%lu.%lu.%lu",
 		 FIELD_GET(LUMEN_FW_VER_MAJOR, ver),
 		 FIELD_GET(LUMEN_FW_VER_MINOR, ver),
 		 FIELD_GET(LUMEN_FW_VER_BUILD, ver));
-	return devlink_info_version_running_put(req,
-						DEVLINK_INFO_VERSION_GENERIC_FW,
-						buf);
+}
+
+/* "fw": the running image, and the stored bank's while it holds one. */
+static int lumen_fw_ver_put(struct lumen_dev *ld, struct devlink_info_req *req)
+{
+	u32 stored = lumen_fw_stored_version(ld);
+	char buf[32];
+	int err;
+
+	lumen_fw_ver_str(buf, sizeof(buf), READ_ONCE(ld->fw_ver));
+	err = devlink_info_version_running_put(req,
+					       DEVLINK_INFO_VERSION_GENERIC_FW,
+					       buf);
+	if (err || !stored)
+		return err;
+	lumen_fw_ver_str(buf, sizeof(buf), stored);
+	return devlink_info_version_stored_put(req,
+					       DEVLINK_INFO_VERSION_GENERIC_FW,
+					       buf);
 }
 
 static int lumen_devlink_info_get(struct devlink *devlink,
@@ -54,12 +68,14 @@ static int lumen_devlink_info_get(struct devlink *devlink,
 	if (err)
 		return err;
 
-	return lumen_fw_ver_put(req, ld->fw_ver);
+	return lumen_fw_ver_put(ld, req);
 }
 
 /* driver_reinit: the device is reset and the driver set up again around
  * it; the netdev stays registered, with its settings.  It stays in its
  * network namespace, so a reload into another one is refused.
+ * fw_activate: the same, once the device was told to boot the stored
+ * firmware image on that reset.
  */
 static int lumen_devlink_reload_down(struct devlink *devlink, bool netns_change,
 				     enum devlink_reload_action action,
@@ -67,6 +83,7 @@ static int lumen_devlink_reload_down(struct devlink *devlink, bool netns_change,
 				     struct netlink_ext_ack *extack)
 {
 	struct lumen_dev *ld = devlink_priv(devlink);
+	int err;
 
 	if (netns_change) {
 		NL_SET_ERR_MSG_MOD(extack,
@@ -76,6 +93,11 @@ static int lumen_devlink_reload_down(struct devlink *devlink, bool netns_change,
 	if (lumen_gone(ld)) {
 		NL_SET_ERR_MSG_MOD(extack, "device is gone");
 		return -ENODEV;
+	}
+	if (action == DEVLINK_RELOAD_ACTION_FW_ACTIVATE) {
+		err = lumen_fw_activate(ld, extack);
+		if (err)
+			return err;
 	}
 	lumen_reset_prepare(ld);
 	return 0;
@@ -88,17 +110,51 @@ static int lumen_devlink_reload_up(struct devlink *devlink,
 				   struct netlink_ext_ack *extack)
 {
 	struct lumen_dev *ld = devlink_priv(devlink);
+	int err;
 
 	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
+	if (action == DEVLINK_RELOAD_ACTION_FW_ACTIVATE)
+		*actions_performed |= BIT(DEVLINK_RELOAD_ACTION_FW_ACTIVATE);
 	lumen_params_apply(ld);
-	return lumen_reset_done(ld, extack);
+	err = lumen_reset_done(ld, extack);
+	if (err || action != DEVLINK_RELOAD_ACTION_FW_ACTIVATE)
+		return err;
+	if (READ_ONCE(ld->fw_ver) != ld->fw_activating) {
+		/* the bank changed under us: the device kept what it ran */
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the stored image failed its check at boot: the previous firmware still runs");
+		return -EIO;
+	}
+	return 0;
+}
+
+static bool lumen_devlink_selftest_check(struct devlink *devlink,
+					 unsigned int id,
+					 struct netlink_ext_ack *extack)
+{
+	return id == DEVLINK_ATTR_SELFTEST_ID_FLASH;
+}
+
+static enum devlink_selftest_status
+lumen_devlink_selftest_run(struct devlink *devlink, unsigned int id,
+			   struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_priv(devlink);
+
+	if (id != DEVLINK_ATTR_SELFTEST_ID_FLASH)
+		return DEVLINK_SELFTEST_STATUS_SKIP;
+	return lumen_fw_selftest(ld, extack);
 }
 
 static const struct devlink_ops lumen_devlink_ops = {
-	.reload_actions = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT),
+	.reload_actions = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT) |
+			  BIT(DEVLINK_RELOAD_ACTION_FW_ACTIVATE),
 	.reload_down = lumen_devlink_reload_down,
 	.reload_up = lumen_devlink_reload_up,
 	.info_get = lumen_devlink_info_get,
+	.flash_update = lumen_fw_flash_update,
+	.selftest_check = lumen_devlink_selftest_check,
+	.selftest_run = lumen_devlink_selftest_run,
 };
 
 /**

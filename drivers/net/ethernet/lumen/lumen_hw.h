@@ -188,6 +188,96 @@ enum lumen_mod_state {
 #define LUMEN_CMIS_BYTE_US		25	/* 400 kHz two-wire bus */
 #define LUMEN_CMIS_MAX_LEN		128
 
+/* MBOX: the firmware mailbox.  The device runs one firmware image out of
+ * two flash banks: "running" (CTRL_FW_VER) and "stored", the image the
+ * next device reset boots once activated.  An image (struct lumen_fw_hdr
+ * and its payload) is written to the stored bank in four steps:
+ *
+ *   BEGIN     MBOX_LEN = the image's size: erases a staging area
+ *   WRITE     MBOX_ADDR/LEN/OFFSET: the device DMAs LEN bytes (at most
+ *             LUMEN_FW_CHUNK_MAX) from host memory to OFFSET of the image
+ *   COMMIT    the device checks the whole image (header, device, size,
+ *             CRCs, no downgrade), then programs it into the stored bank
+ *   ACTIVATE  the stored image runs after the next device reset
+ *
+ * ABORT drops the staging area; SELFTEST reads the stored bank back and
+ * checks its CRCs.  A command is written to MBOX_CMD and runs while
+ * MBOX_STATUS.BUSY; then DONE is set, ERR holds LUMEN_FW_ERR_* (0 for
+ * success) and INTR_MBOX is raised.  A command written while BUSY is
+ * ignored.  A device reset drops the staging area and clears MBOX_STATUS
+ * (neither DONE nor BUSY), but not the banks.
+ */
+#define LUMEN_MBOX_ADDR_LO		0x0c00	/* RW host DMA address */
+#define LUMEN_MBOX_ADDR_HI		0x0c04
+#define LUMEN_MBOX_LEN			0x0c08	/* RW bytes */
+#define LUMEN_MBOX_OFFSET		0x0c0c	/* RW offset in the image */
+#define LUMEN_MBOX_CMD			0x0c10	/* WO, LUMEN_FW_CMD_* */
+#define LUMEN_MBOX_STATUS		0x0c14	/* RO */
+#define   LUMEN_MBOX_STATUS_BUSY	BIT(0)
+#define   LUMEN_MBOX_STATUS_DONE	BIT(1)
+#define   LUMEN_MBOX_STATUS_PENDING	BIT(2)	/* ACTIVATE awaits a reset */
+#define   LUMEN_MBOX_STATUS_ERR		GENMASK(15, 8)	/* LUMEN_FW_ERR_* */
+#define LUMEN_MBOX_STORED_VER		0x0c18	/* RO, 0: no valid image */
+#define LUMEN_MBOX_END			0x0c1c
+
+enum lumen_fw_cmd {
+	LUMEN_FW_CMD_BEGIN = 1,
+	LUMEN_FW_CMD_WRITE = 2,
+	LUMEN_FW_CMD_COMMIT = 3,
+	LUMEN_FW_CMD_ACTIVATE = 4,
+	LUMEN_FW_CMD_ABORT = 5,
+	LUMEN_FW_CMD_SELFTEST = 6,
+};
+
+enum lumen_fw_err {
+	LUMEN_FW_OK = 0,
+	LUMEN_FW_ERR_CMD = 1,		/* unknown command */
+	LUMEN_FW_ERR_SEQ = 2,		/* WRITE/COMMIT without BEGIN */
+	LUMEN_FW_ERR_RANGE = 3,		/* size or chunk out of bounds */
+	LUMEN_FW_ERR_DMA = 4,		/* the chunk could not be read */
+	LUMEN_FW_ERR_MAGIC = 5,		/* not a lumen firmware image */
+	LUMEN_FW_ERR_HDR = 6,		/* header version, length or CRC */
+	LUMEN_FW_ERR_DEVICE = 7,	/* built for another device */
+	LUMEN_FW_ERR_SIZE = 8,		/* size differs from the header's */
+	LUMEN_FW_ERR_CRC = 9,		/* payload CRC mismatch */
+	LUMEN_FW_ERR_DOWNGRADE = 10,	/* older than the running image */
+	LUMEN_FW_ERR_FLASH = 11,	/* programming the bank failed */
+	LUMEN_FW_ERR_NO_IMAGE = 12,	/* no valid image in the stored bank */
+};
+
+/* Device time of the mailbox: a command, erasing a 64 KiB sector and
+ * programming or reading 1 KiB.
+ */
+#define LUMEN_FW_CMD_US			200
+#define LUMEN_FW_ERASE_US		8000
+#define LUMEN_FW_KB_US			40
+#define LUMEN_FW_SECTOR			0x10000
+#define LUMEN_FW_CHUNK_MAX		0x10000
+#define LUMEN_FW_MAX_SIZE		0x400000	/* the bank */
+
+/* A firmware image: this header, then payload_len bytes of payload.  All
+ * fields little endian; CRCs are the CRC-32 of IEEE 802.3 (zlib's).
+ */
+#define LUMEN_FW_MAGIC			0x57464d4c	/* "LMFW" in the file */
+#define LUMEN_FW_HDR_VERSION		1
+
+struct lumen_fw_hdr {
+	__le32 magic;		/* LUMEN_FW_MAGIC */
+	__le16 hdr_version;	/* LUMEN_FW_HDR_VERSION */
+	__le16 hdr_len;		/* sizeof(struct lumen_fw_hdr) */
+	__le16 vendor_id;	/* LUMEN_PCI_VENDOR_ID */
+	__le16 device_id;	/* LUMEN_PCI_DEVICE_ID */
+	__le32 version;		/* as CTRL_FW_VER: major.minor.build */
+	__le32 payload_len;
+	__le32 payload_crc;	/* CRC-32 of the payload */
+	__le64 build_time;	/* seconds since the epoch */
+	char name[24];		/* NUL-padded build name */
+	__le32 rsvd;		/* 0 */
+	__le32 hdr_crc;		/* CRC-32 of the header up to here */
+};
+
+#define LUMEN_FW_HDR_LEN		64
+
 /* Lane rates of PORT_CFG: lane rate r carries LUMEN_LANE_GBPS(r) Gb/s.
  * PORT_CFG resets to 8 lanes of 50G (400 Gb/s); a write with a lane
  * count other than 1, 2, 4 or 8 is ignored.  A change retrains the link:
@@ -541,6 +631,9 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_TRAINING		BIT(6)	/* lanes never gain frame lock */
 #define   LUMEN_FAULT_NO_PARTNER	BIT(7)	/* the far end is gone */
 #define   LUMEN_FAULT_NO_MODULE		BIT(8)	/* the module is pulled out */
+#define   LUMEN_FAULT_MBOX_HANG		BIT(9)	/* mailbox commands never end */
+#define   LUMEN_FAULT_FLASH_FAIL	BIT(10)	/* programming a bank fails */
+#define   LUMEN_FAULT_FLASH_ROT		BIT(11)	/* one-shot: a stored bit flips */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */

@@ -298,6 +298,16 @@ static void lumen_get_stats64(struct net_device *netdev,
 	stats->multicast = lumen_rd_stat(ld, LUMEN_STAT_RX_MCAST);
 }
 
+/* The port's devlink port: devlink's compat paths (ethtool -f, the
+ * physical port name) find the device through it.
+ */
+static struct devlink_port *lumen_get_devlink_port(struct net_device *netdev)
+{
+	struct lumen_net *ln = netdev_priv(netdev);
+
+	return &ln->ld->dl_port;
+}
+
 static const struct net_device_ops lumen_netdev_ops = {
 	.ndo_open		= lumen_open,
 	.ndo_stop		= lumen_stop,
@@ -310,6 +320,7 @@ static const struct net_device_ops lumen_netdev_ops = {
 	.ndo_change_mtu		= lumen_change_mtu,
 	.ndo_get_stats64	= lumen_get_stats64,
 	.ndo_tx_timeout		= lumen_tx_timeout,
+	.ndo_get_devlink_port	= lumen_get_devlink_port,
 };
 
 /**

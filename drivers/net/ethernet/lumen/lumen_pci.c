@@ -275,6 +275,7 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_WORK(&ld->gone_work, lumen_gone_work);
 	spin_lock_init(&ld->stat_lock);
 	mutex_init(&ld->reset_lock);
+	mutex_init(&ld->fw_lock);
 
 	err = lumen_map_bar(ld);
 	if (err)
@@ -346,6 +347,7 @@ err_unmap:
 	/* A read during probe may have found the device gone. */
 	cancel_work_sync(&ld->gone_work);
 err_free_devlink:
+	mutex_destroy(&ld->fw_lock);
 	mutex_destroy(&ld->reset_lock);
 	lumen_devlink_free(ld);
 err_disable:
@@ -372,6 +374,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	lumen_dev_reset(ld);
 	pci_clear_master(pdev);
 	lumen_unmap_bar(ld);
+	mutex_destroy(&ld->fw_lock);
 	mutex_destroy(&ld->reset_lock);
 	lumen_devlink_free(ld);
 	pci_disable_device(pdev);

@@ -36,6 +36,23 @@ void lumen_reset_prepare(struct lumen_dev *ld)
 	lumen_stats_fold(ld);
 }
 
+/* A reset boots the stored firmware once fw_activate asked for it. */
+static void lumen_fw_version_refresh(struct lumen_dev *ld)
+{
+	u32 ver = lumen_rd32(ld, LUMEN_CTRL_FW_VER);
+
+	if (ver == ld->fw_ver)
+		return;
+	dev_info(&ld->pdev->dev, "firmware %lu.%lu.%lu running, was %lu.%lu.%lu\n",
+		 FIELD_GET(LUMEN_FW_VER_MAJOR, ver),
+		 FIELD_GET(LUMEN_FW_VER_MINOR, ver),
+		 FIELD_GET(LUMEN_FW_VER_BUILD, ver),
+		 FIELD_GET(LUMEN_FW_VER_MAJOR, ld->fw_ver),
+		 FIELD_GET(LUMEN_FW_VER_MINOR, ld->fw_ver),
+		 FIELD_GET(LUMEN_FW_VER_BUILD, ld->fw_ver));
+	WRITE_ONCE(ld->fw_ver, ver);
+}
+
 /**
  * lumen_reset_done - bring the driver back once the device was reset
  * @ld: the device, quiesced by lumen_reset_prepare()
@@ -61,6 +78,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 			NL_SET_ERR_MSG_MOD(extack, "device did not come out of reset");
 		goto out;
 	}
+	lumen_fw_version_refresh(ld);
 	lumen_stats_resume(ld);
 	lumen_irq_misc_enable(ld);
 	lumen_module_power_apply(ld);
