@@ -203,7 +203,8 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
                                           Error **errp)
 {
     LumenState *s = LUMEN(obj);
-    const uint32_t valid = LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL;
+    const uint32_t valid = LUMEN_TEST_FAULTS_ALL | LUMEN_FAULT_FW_FATAL |
+                           LUMEN_FAULT_FLASH_ROT;
     uint32_t faults;
 
     if (!visit_type_uint32(v, name, &faults, errp)) {
