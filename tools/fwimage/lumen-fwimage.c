@@ -29,7 +29,7 @@
 
 /* What lumen_hw.h expects from its includer, as the kernel defines it. */
 #define BIT(n)		(1UL << (n))
-#define GENMASK(h, l)	((~0UL << (l)) & (~0UL >> (63 - (h))))
+#define GENMASK(h, l)	((~0ULL << (l)) & (~0ULL >> (63 - (h))))
 
 #include "lumen_hw.h"
 
@@ -72,6 +72,15 @@ static void __attribute__((noreturn)) die(const char *what)
 {
 	fprintf(stderr, "lumen-fwimage: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+static int parse_ulong(const char *s, unsigned long *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtoul(s, &end, 0);
+	return errno || end == s || *end || *s == '-' ? -1 : 0;
 }
 
 static int parse_version(const char *s, uint32_t *ver)
@@ -132,13 +141,14 @@ static uint8_t *filler(size_t len, uint32_t seed)
 static int cmd_create(int argc, char **argv)
 {
 	const char *out = NULL, *in = NULL, *name = "lumen-fwimage";
-	size_t plen = DEFAULT_PAYLOAD;
+	unsigned long plen = DEFAULT_PAYLOAD;
 	unsigned long devid = LUMEN_PCI_DEVICE_ID;
 	struct lumen_fw_hdr h;
 	uint32_t ver = 0;
 	bool have_ver = false;
-	uint8_t *payload;
+	uint8_t *payload = NULL;
 	const char *sde;
+	size_t flen;
 	FILE *f;
 	int c;
 
@@ -156,13 +166,15 @@ static int cmd_create(int argc, char **argv)
 			in = optarg;
 			break;
 		case 's':
-			plen = strtoul(optarg, NULL, 0);
+			if (parse_ulong(optarg, &plen))
+				usage();
 			break;
 		case 'n':
 			name = optarg;
 			break;
 		case 'D':
-			devid = strtoul(optarg, NULL, 0);
+			if (parse_ulong(optarg, &devid))
+				usage();
 			break;
 		default:
 			usage();
@@ -172,12 +184,17 @@ static int cmd_create(int argc, char **argv)
 	    strlen(name) >= sizeof(h.name))
 		usage();
 
-	payload = in ? read_file(in, &plen) : filler(plen, ver);
+	if (in) {
+		payload = read_file(in, &flen);
+		plen = flen;
+	}
 	if (plen > LUMEN_FW_MAX_SIZE - LUMEN_FW_HDR_LEN) {
-		fprintf(stderr, "lumen-fwimage: payload of %zu bytes does not fit the %u-byte bank\n",
+		fprintf(stderr, "lumen-fwimage: payload of %lu bytes does not fit the %u-byte bank\n",
 			plen, LUMEN_FW_MAX_SIZE);
 		return 1;
 	}
+	if (!in)
+		payload = filler(plen, ver);
 
 	memset(&h, 0, sizeof(h));
 	h.magic = htole32(LUMEN_FW_MAGIC);

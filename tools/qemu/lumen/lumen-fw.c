@@ -12,10 +12,13 @@
  * trusts nothing of the image: magic, header, device, size, both CRCs
  * and the version (no downgrade) are checked before a byte is programmed.
  *
- * Every command does its work when it is written and reports it once
- * the flash would have finished, in virtual time (LUMEN_FW_*_US).  The
- * test window can hang the mailbox, make programming fail and flip a bit
- * of the stored bank.
+ * Every command is checked when it is written and reports once the flash
+ * would have finished, in virtual time (LUMEN_FW_*_US); what COMMIT and
+ * ACTIVATE change happens then, so that a reset in between changes
+ * nothing.  The stored bank's verdict (intact, and its version) is kept
+ * from when it last changed.  The test window can hang WRITEs, make
+ * programming fail, flip a bit of the stored bank and make an activated
+ * image fail to boot.
  */
 
 #include "qemu/osdep.h"
@@ -73,13 +76,19 @@ static uint8_t lumen_fw_check(const uint8_t *buf, size_t len, uint32_t *ver)
     return LUMEN_FW_OK;
 }
 
-/* The stored bank, read back and checked as COMMIT checked it. */
-static uint8_t lumen_fw_stored_check(LumenState *s, uint32_t *ver)
+/* Check the stored bank as COMMIT checked it; keep the verdict. */
+static void lumen_fw_stored_verify(LumenState *s)
 {
+    s->fw_stored_ver = 0;
     if (!s->fw_stored) {
-        return LUMEN_FW_ERR_NO_IMAGE;
+        s->fw_stored_err = LUMEN_FW_ERR_NO_IMAGE;
+        return;
     }
-    return lumen_fw_check(s->fw_stored, s->fw_stored_len, ver);
+    s->fw_stored_err = lumen_fw_check(s->fw_stored, s->fw_stored_len,
+                                      &s->fw_stored_ver);
+    if (s->fw_stored_err != LUMEN_FW_OK) {
+        s->fw_stored_ver = 0;
+    }
 }
 
 static void lumen_fw_stored_erase(LumenState *s)
@@ -88,6 +97,7 @@ static void lumen_fw_stored_erase(LumenState *s)
     s->fw_stored = NULL;
     s->fw_stored_len = 0;
     s->fw_pending = false;
+    lumen_fw_stored_verify(s);
 }
 
 static void lumen_fw_stage_drop(LumenState *s)
@@ -140,7 +150,7 @@ static uint8_t lumen_fw_write_chunk(LumenState *s, uint64_t *us)
     return LUMEN_FW_OK;
 }
 
-/* Check the staged image, then erase the stored bank and program it. */
+/* Check the staged image; lumen_fw_program() programs it when DONE. */
 static uint8_t lumen_fw_commit(LumenState *s, uint64_t *us)
 {
     uint32_t ver = 0;
@@ -150,7 +160,7 @@ static uint8_t lumen_fw_commit(LumenState *s, uint64_t *us)
         return LUMEN_FW_ERR_SEQ;
     }
     err = lumen_fw_check(s->fw_stage, s->fw_stage_len, &ver);
-    if (err == LUMEN_FW_OK && ver < s->fw_version) {
+    if (err == LUMEN_FW_OK && ver < s->fw_running) {
         err = LUMEN_FW_ERR_DOWNGRADE;
     }
     *us += lumen_fw_kb_us(s->fw_stage_len);
@@ -158,10 +168,15 @@ static uint8_t lumen_fw_commit(LumenState *s, uint64_t *us)
         lumen_fw_stage_drop(s);
         return err;
     }
-
-    lumen_fw_stored_erase(s);
     *us += lumen_fw_sectors(s->fw_stage_len) * LUMEN_FW_ERASE_US +
            lumen_fw_kb_us(s->fw_stage_len);
+    return LUMEN_FW_OK;
+}
+
+/* A checked COMMIT is done: erase the stored bank and program it. */
+static uint8_t lumen_fw_program(LumenState *s)
+{
+    lumen_fw_stored_erase(s);
     if (s->test_faults & LUMEN_FAULT_FLASH_FAIL) {
         /* erased, then programming failed: the bank holds nothing */
         lumen_fw_stage_drop(s);
@@ -171,28 +186,16 @@ static uint8_t lumen_fw_commit(LumenState *s, uint64_t *us)
     s->fw_stored_len = s->fw_stage_len;
     s->fw_stage = NULL;
     s->fw_stage_len = 0;
+    lumen_fw_stored_verify(s);
     return LUMEN_FW_OK;
 }
 
-static uint8_t lumen_fw_selftest(LumenState *s, uint64_t *us)
+/* SELFTEST and ACTIVATE read the stored bank back: is it intact? */
+static uint8_t lumen_fw_read_back(LumenState *s, uint64_t *us)
 {
-    uint32_t ver;
-
     *us += lumen_fw_kb_us(s->fw_stored_len);
-    return lumen_fw_stored_check(s, &ver);
-}
-
-static uint8_t lumen_fw_activate(LumenState *s, uint64_t *us)
-{
-    uint32_t ver;
-    uint8_t err;
-
-    *us += lumen_fw_kb_us(s->fw_stored_len);
-    err = lumen_fw_stored_check(s, &ver);
-    if (err == LUMEN_FW_OK) {
-        s->fw_pending = true;
-    }
-    return err;
+    return s->fw_stored_err == LUMEN_FW_OK ? LUMEN_FW_OK :
+                                             LUMEN_FW_ERR_NO_IMAGE;
 }
 
 static uint8_t lumen_fw_run(LumenState *s, uint32_t cmd, uint64_t *us)
@@ -205,22 +208,30 @@ static uint8_t lumen_fw_run(LumenState *s, uint32_t cmd, uint64_t *us)
     case LUMEN_FW_CMD_COMMIT:
         return lumen_fw_commit(s, us);
     case LUMEN_FW_CMD_ACTIVATE:
-        return lumen_fw_activate(s, us);
+        return lumen_fw_read_back(s, us);
     case LUMEN_FW_CMD_ABORT:
         lumen_fw_stage_drop(s);
         return LUMEN_FW_OK;
     case LUMEN_FW_CMD_SELFTEST:
-        return lumen_fw_selftest(s, us);
+        return lumen_fw_read_back(s, us);
     default:
         return LUMEN_FW_ERR_CMD;
     }
 }
 
-/* The flash finished what the last command asked. */
+/* The flash finished what the last command asked: it takes effect. */
 static void lumen_fw_done(void *opaque)
 {
     LumenState *s = opaque;
 
+    if (s->mbox_result == LUMEN_FW_OK) {
+        if (s->mbox_cmd == LUMEN_FW_CMD_COMMIT) {
+            s->mbox_result = lumen_fw_program(s);
+        } else if (s->mbox_cmd == LUMEN_FW_CMD_ACTIVATE) {
+            s->fw_pending = true;
+        }
+    }
+    trace_lumen_fw_done(s->mbox_cmd, s->mbox_result);
     s->mbox_status = LUMEN_MBOX_STATUS_DONE |
                      LUMEN_FIELD_PREP(LUMEN_MBOX_STATUS_ERR, s->mbox_result);
     lumen_intr_raise(s, LUMEN_INTR_MBOX);
@@ -235,21 +246,21 @@ static void lumen_fw_start(LumenState *s, uint32_t cmd)
         return;
     }
     s->mbox_status = LUMEN_MBOX_STATUS_BUSY;
-    if (s->test_faults & LUMEN_FAULT_MBOX_HANG) {
+    s->mbox_cmd = cmd;
+    if (cmd == LUMEN_FW_CMD_WRITE &&
+        (s->test_faults & LUMEN_FAULT_MBOX_HANG)) {
         trace_lumen_fw_cmd(cmd, 0, 0, "hangs (test fault)");
         return;
     }
     s->mbox_result = lumen_fw_run(s, cmd, &us);
     trace_lumen_fw_cmd(cmd, s->mbox_result, us,
-                       s->mbox_result ? "failed" : "ok");
+                       s->mbox_result ? "refused" : "running");
     timer_mod(s->fw_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
               us * SCALE_US);
 }
 
 bool lumen_fw_read(LumenState *s, hwaddr addr, uint32_t *val)
 {
-    uint32_t ver = 0;
-
     switch (addr) {
     case LUMEN_MBOX_ADDR_LO:
         *val = s->mbox_addr_lo;
@@ -268,12 +279,12 @@ bool lumen_fw_read(LumenState *s, hwaddr addr, uint32_t *val)
         break;
     case LUMEN_MBOX_STATUS:
         *val = s->mbox_status |
-               (s->fw_pending ? LUMEN_MBOX_STATUS_PENDING : 0);
+               (s->fw_pending ? LUMEN_MBOX_STATUS_PENDING : 0) |
+               (s->fw_boot_err ? LUMEN_MBOX_STATUS_BOOT_ERR : 0);
         break;
     case LUMEN_MBOX_STORED_VER:
         /* what the bank's header says, as long as it is intact */
-        lumen_fw_stored_check(s, &ver);
-        *val = ver;
+        *val = s->fw_stored_ver;
         break;
     default:
         return false;
@@ -308,23 +319,29 @@ bool lumen_fw_write(LumenState *s, hwaddr addr, uint32_t val)
 /*
  * A device reset: the mailbox forgets its command and staging area, and
  * an activated stored image boots if it is still intact (else the device
- * keeps what it ran).
+ * keeps what it ran, and says so in BOOT_ERR).
  */
 void lumen_fw_reset(LumenState *s)
 {
-    uint32_t ver;
-
     timer_del(s->fw_timer);
     s->mbox_status = 0;
     s->mbox_result = 0;
+    s->mbox_cmd = 0;
     s->mbox_addr_lo = 0;
     s->mbox_addr_hi = 0;
     s->mbox_len = 0;
     s->mbox_off = 0;
     lumen_fw_stage_drop(s);
-    if (s->fw_pending && lumen_fw_stored_check(s, &ver) == LUMEN_FW_OK) {
-        trace_lumen_fw_boot(s->fw_version, ver);
-        s->fw_version = ver;
+    s->fw_boot_err = false;
+    if (s->fw_pending) {
+        if (s->fw_stored_err == LUMEN_FW_OK &&
+            !(s->test_faults & LUMEN_FAULT_BOOT_FAIL)) {
+            trace_lumen_fw_boot(s->fw_running, s->fw_stored_ver);
+            s->fw_running = s->fw_stored_ver;
+        } else {
+            trace_lumen_fw_boot_failed(s->fw_running);
+            s->fw_boot_err = true;
+        }
     }
     s->fw_pending = false;
 }
@@ -334,6 +351,7 @@ void lumen_fw_rot(LumenState *s)
 {
     if (s->fw_stored) {
         s->fw_stored[s->fw_stored_len - 1] ^= 0x01;
+        lumen_fw_stored_verify(s);
     }
 }
 
@@ -353,7 +371,7 @@ static void lumen_fw_factory_image(LumenState *s)
     h.hdr_len = cpu_to_le16(LUMEN_FW_HDR_LEN);
     h.vendor_id = cpu_to_le16(LUMEN_PCI_VENDOR_ID);
     h.device_id = cpu_to_le16(LUMEN_PCI_DEVICE_ID);
-    h.version = cpu_to_le32(s->fw_version);
+    h.version = cpu_to_le32(s->fw_running);
     h.payload_len = cpu_to_le32(LUMEN_FW_FACTORY_PAYLOAD);
     h.payload_crc = cpu_to_le32(lumen_fw_crc(img + LUMEN_FW_HDR_LEN,
                                              LUMEN_FW_FACTORY_PAYLOAD));
@@ -362,11 +380,13 @@ static void lumen_fw_factory_image(LumenState *s)
     memcpy(img, &h, sizeof(h));
     s->fw_stored = img;
     s->fw_stored_len = len;
+    lumen_fw_stored_verify(s);
 }
 
 void lumen_fw_realize(LumenState *s)
 {
     s->fw_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, lumen_fw_done, s);
+    s->fw_running = s->fw_version;
     lumen_fw_factory_image(s);
 }
 

@@ -186,7 +186,7 @@ static bool lumen_ctrl_read(LumenState *s, hwaddr addr, uint32_t *val)
         *val = lumen_ctrl_rev(s);
         break;
     case LUMEN_CTRL_FW_VER:
-        *val = s->fw_version;
+        *val = s->fw_running;
         break;
     case LUMEN_CTRL_CAP:
         *val = lumen_ctrl_cap(s);

@@ -133,7 +133,7 @@ struct LumenState {
     uint32_t num_qp;
     uint32_t num_raw_qp;
     uint32_t board_id;
-    uint32_t fw_version;
+    uint32_t fw_version;    /* what the factory programmed */
     bool fail_reset;
 
     /* CTRL */
@@ -199,12 +199,17 @@ struct LumenState {
     uint32_t mbox_len;
     uint32_t mbox_off;
     uint32_t mbox_status;
-    uint8_t mbox_result;    /* LUMEN_FW_ERR_* of the running command */
+    uint32_t mbox_cmd;      /* the command running, or last run */
+    uint8_t mbox_result;    /* LUMEN_FW_ERR_* of mbox_cmd */
     uint8_t *fw_stage;      /* the image being written, fw_stage_len */
     size_t fw_stage_len;
     uint8_t *fw_stored;     /* the stored bank, NULL when erased */
     size_t fw_stored_len;
+    uint8_t fw_stored_err;  /* its check: LUMEN_FW_OK, or why not */
+    uint32_t fw_stored_ver; /* its version if intact, else 0 */
+    uint32_t fw_running;    /* CTRL_FW_VER: fw-version until activated */
     bool fw_pending;        /* ACTIVATE: the stored image boots next */
+    bool fw_boot_err;       /* the last reset could not boot it */
 
     /* RSS */
     uint32_t rss_ctrl;

@@ -57,7 +57,9 @@ struct lumen_raw_port;
  * @mod_present: a module was plugged in when last looked, for the log
  * @hwmon: the module's temperature sensor
  * @fw_lock: one firmware mailbox command at a time
- * @fw_activating: version of the image fw_activate asked to boot
+ * @fw_stale_buf: DMA buffer of a flash whose WRITE timed out: the device
+ *	may still read it, so it is freed only after the next reset
+ * @fw_stale_dma: its DMA address
  *
  * Lives in the devlink instance's private area.
  */
@@ -99,7 +101,8 @@ struct lumen_dev {
 	bool mod_present;
 	struct device *hwmon;
 	struct mutex fw_lock;			/* see above */
-	u32 fw_activating;
+	void *fw_stale_buf;
+	dma_addr_t fw_stale_dma;
 };
 
 /* lumen_dev::flags */
@@ -191,6 +194,8 @@ int lumen_fw_flash_update(struct devlink *devlink,
 			  struct devlink_flash_update_params *params,
 			  struct netlink_ext_ack *extack);
 int lumen_fw_activate(struct lumen_dev *ld, struct netlink_ext_ack *extack);
+bool lumen_fw_boot_failed(struct lumen_dev *ld);
+void lumen_fw_release_stale(struct lumen_dev *ld);
 u32 lumen_fw_stored_version(struct lumen_dev *ld);
 enum devlink_selftest_status lumen_fw_selftest(struct lumen_dev *ld,
 					       struct netlink_ext_ack *extack);

@@ -119,10 +119,10 @@ static int lumen_devlink_reload_up(struct devlink *devlink,
 	err = lumen_reset_done(ld, extack);
 	if (err || action != DEVLINK_RELOAD_ACTION_FW_ACTIVATE)
 		return err;
-	if (READ_ONCE(ld->fw_ver) != ld->fw_activating) {
-		/* the bank changed under us: the device kept what it ran */
+	if (lumen_fw_boot_failed(ld)) {
+		/* the driver is back, on the firmware the device kept */
 		NL_SET_ERR_MSG_MOD(extack,
-				   "the stored image failed its check at boot: the previous firmware still runs");
+				   "the device could not boot the stored image: the previous firmware still runs");
 		return -EIO;
 	}
 	return 0;

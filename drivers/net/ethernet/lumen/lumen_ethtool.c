@@ -57,12 +57,15 @@ static void lumen_get_drvinfo(struct net_device *netdev,
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 	struct lumen_dev *ld = ln->ld;
+	u32 fw_ver;
 
+	/* a device reset may boot other firmware meanwhile */
+	fw_ver = READ_ONCE(ld->fw_ver);
 	strscpy(info->driver, LUMEN_DRV_NAME, sizeof(info->driver));
 	snprintf(info->fw_version, sizeof(info->fw_version), "%lu.%lu.%lu",
-		 FIELD_GET(LUMEN_FW_VER_MAJOR, ld->fw_ver),
-		 FIELD_GET(LUMEN_FW_VER_MINOR, ld->fw_ver),
-		 FIELD_GET(LUMEN_FW_VER_BUILD, ld->fw_ver));
+		 FIELD_GET(LUMEN_FW_VER_MAJOR, fw_ver),
+		 FIELD_GET(LUMEN_FW_VER_MINOR, fw_ver),
+		 FIELD_GET(LUMEN_FW_VER_BUILD, fw_ver));
 	strscpy(info->bus_info, pci_name(ld->pdev), sizeof(info->bus_info));
 }
 

@@ -17,7 +17,7 @@
  */
 
 /* What a device error means, to the user and as an errno. */
-static int lumen_fw_err(u8 code, struct netlink_ext_ack *extack)
+static int lumen_fw_err_errno(u8 code, struct netlink_ext_ack *extack)
 {
 	switch (code) {
 	case LUMEN_FW_ERR_MAGIC:
@@ -76,22 +76,20 @@ static unsigned long lumen_fw_timeout_us(u32 len)
 		    2 * kb * LUMEN_FW_KB_US);
 }
 
-/* Run one mailbox command on an image (or bank) of @len bytes.  Returns
- * 0 or a negative errno, with the reason in @extack.
- */
-static int lumen_fw_cmd(struct lumen_dev *ld, u32 cmd, u32 len,
-			struct netlink_ext_ack *extack)
+/* What one mailbox command is given: the registers it reads. */
+struct lumen_mbox_args {
+	dma_addr_t addr;
+	u32 len;
+	u32 off;
+};
+
+/* Wait for the command just written; reset_lock held. */
+static int lumen_mbox_wait(struct lumen_dev *ld, enum lumen_fw_cmd cmd,
+			   u32 len, struct netlink_ext_ack *extack)
 {
 	u32 st;
-	u8 code;
 	int err;
 
-	lockdep_assert_held(&ld->fw_lock);
-	if (!lumen_regs_readable(ld)) {
-		NL_SET_ERR_MSG_MOD(extack, "the device is gone or being reset");
-		return -ENODEV;
-	}
-	lumen_wr32(ld, LUMEN_MBOX_CMD, cmd);
 	err = read_poll_timeout(lumen_rd32, st,
 				!(st & LUMEN_MBOX_STATUS_BUSY) || lumen_gone(ld),
 				1000, lumen_fw_timeout_us(len), false, ld,
@@ -111,12 +109,50 @@ static int lumen_fw_cmd(struct lumen_dev *ld, u32 cmd, u32 len,
 				   "a device reset interrupted the firmware mailbox");
 		return -EIO;
 	}
-	code = FIELD_GET(LUMEN_MBOX_STATUS_ERR, st);
-	if (!code)
+	if (!FIELD_GET(LUMEN_MBOX_STATUS_ERR, st))
 		return 0;
-	dev_err(&ld->pdev->dev, "firmware mailbox command %u failed: error %u\n",
-		cmd, code);
-	return lumen_fw_err(code, extack);
+	dev_err(&ld->pdev->dev, "firmware mailbox command %u failed: error %lu\n",
+		cmd, FIELD_GET(LUMEN_MBOX_STATUS_ERR, st));
+	return lumen_fw_err_errno(FIELD_GET(LUMEN_MBOX_STATUS_ERR, st), extack);
+}
+
+/* Run one mailbox command and wait for it.  The reset lock keeps device
+ * resets (FLR, recovery) out of the transaction: between their prepare
+ * and done nothing may touch the registers.
+ *
+ * Return: 0, -ETIMEDOUT (the command may still run: its buffer must
+ * stay), -EBUSY (an earlier one still does), or another negative errno,
+ * the reason in @extack.
+ */
+static int lumen_mbox_run(struct lumen_dev *ld, enum lumen_fw_cmd cmd,
+			  const struct lumen_mbox_args *args,
+			  struct netlink_ext_ack *extack)
+{
+	int err;
+
+	lockdep_assert_held(&ld->fw_lock);
+	mutex_lock(&ld->reset_lock);
+	if (!lumen_regs_readable(ld)) {
+		NL_SET_ERR_MSG_MOD(extack, "the device is gone or being reset");
+		err = -ENODEV;
+		goto out;
+	}
+	if (lumen_rd32(ld, LUMEN_MBOX_STATUS) & LUMEN_MBOX_STATUS_BUSY) {
+		/* a command written now would be ignored */
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the firmware mailbox is stuck on an earlier command; a devlink dev reload resets it");
+		err = -EBUSY;
+		goto out;
+	}
+	lumen_wr32(ld, LUMEN_MBOX_ADDR_LO, lower_32_bits(args->addr));
+	lumen_wr32(ld, LUMEN_MBOX_ADDR_HI, upper_32_bits(args->addr));
+	lumen_wr32(ld, LUMEN_MBOX_LEN, args->len);
+	lumen_wr32(ld, LUMEN_MBOX_OFFSET, args->off);
+	lumen_wr32(ld, LUMEN_MBOX_CMD, cmd);
+	err = lumen_mbox_wait(ld, cmd, args->len, extack);
+out:
+	mutex_unlock(&ld->reset_lock);
+	return err;
 }
 
 static int lumen_fw_write_chunks(struct lumen_dev *ld,
@@ -124,56 +160,53 @@ static int lumen_fw_write_chunks(struct lumen_dev *ld,
 				 dma_addr_t dma, struct netlink_ext_ack *extack)
 {
 	struct devlink *devlink = lumen_to_devlink(ld);
-	size_t off, n;
+	struct lumen_mbox_args args = { .addr = dma };
 	int err;
 
-	lumen_wr32(ld, LUMEN_MBOX_ADDR_LO, lower_32_bits(dma));
-	lumen_wr32(ld, LUMEN_MBOX_ADDR_HI, upper_32_bits(dma));
-	for (off = 0; off < fw->size; off += n) {
-		n = min_t(size_t, fw->size - off, LUMEN_FW_CHUNK_MAX);
-		memcpy(buf, fw->data + off, n);
-		lumen_wr32(ld, LUMEN_MBOX_OFFSET, off);
-		lumen_wr32(ld, LUMEN_MBOX_LEN, n);
-		err = lumen_fw_cmd(ld, LUMEN_FW_CMD_WRITE, n, extack);
+	for (args.off = 0; args.off < fw->size; args.off += args.len) {
+		args.len = min_t(size_t, fw->size - args.off, LUMEN_FW_CHUNK_MAX);
+		memcpy(buf, fw->data + args.off, args.len);
+		err = lumen_mbox_run(ld, LUMEN_FW_CMD_WRITE, &args, extack);
 		if (err)
 			return err;
 		devlink_flash_update_status_notify(devlink, "Writing", "fw",
-						   off + n, fw->size);
+						   args.off + args.len,
+						   fw->size);
 	}
 	return 0;
 }
 
-/* BEGIN, WRITE every chunk, COMMIT; ABORT if anything failed after BEGIN. */
+/* BEGIN, WRITE every chunk, COMMIT; ABORT if a chunk failed. */
 static int lumen_fw_program(struct lumen_dev *ld, const struct firmware *fw,
 			    void *buf, dma_addr_t dma,
 			    struct netlink_ext_ack *extack)
 {
+	struct lumen_mbox_args args = { .len = fw->size };
 	struct devlink *devlink = lumen_to_devlink(ld);
 	int err;
 
 	devlink_flash_update_status_notify(devlink, "Erasing", "fw", 0, 0);
-	lumen_wr32(ld, LUMEN_MBOX_LEN, fw->size);
-	err = lumen_fw_cmd(ld, LUMEN_FW_CMD_BEGIN, fw->size, extack);
+	err = lumen_mbox_run(ld, LUMEN_FW_CMD_BEGIN, &args, extack);
 	if (err)
 		return err;
 
 	err = lumen_fw_write_chunks(ld, fw, buf, dma, extack);
+	if (err == -EIO || err == -EINVAL) {
+		/* the device refused a chunk: drop what it staged */
+		args.len = 0;
+		lumen_mbox_run(ld, LUMEN_FW_CMD_ABORT, &args, NULL);
+	}
 	if (err)
-		goto abort;
+		return err;
 
 	devlink_flash_update_status_notify(devlink, "Verifying and programming",
 					   "fw", 0, 0);
-	err = lumen_fw_cmd(ld, LUMEN_FW_CMD_COMMIT, fw->size, extack);
+	err = lumen_mbox_run(ld, LUMEN_FW_CMD_COMMIT, &args, extack);
 	if (err)
 		return err;	/* the device dropped the staged image */
 	devlink_flash_update_status_notify(devlink, "Flashed: runs after fw_activate",
 					   "fw", 0, 0);
 	return 0;
-
-abort:
-	/* best effort: a gone or hung mailbox forgets it on the next reset */
-	lumen_fw_cmd(ld, LUMEN_FW_CMD_ABORT, 0, NULL);
-	return err;
 }
 
 /**
@@ -209,7 +242,6 @@ int lumen_fw_flash_update(struct devlink *devlink,
 		return -EFBIG;
 	}
 
-	/* The device only reads it; a hung command never writes to it. */
 	buf = dma_alloc_coherent(dev, LUMEN_FW_CHUNK_MAX, &dma, GFP_KERNEL);
 	if (!buf) {
 		NL_SET_ERR_MSG_MOD(extack, "no memory for the image's DMA buffer");
@@ -217,13 +249,35 @@ int lumen_fw_flash_update(struct devlink *devlink,
 	}
 	mutex_lock(&ld->fw_lock);
 	err = lumen_fw_program(ld, fw, buf, dma, extack);
+	if (err == -ETIMEDOUT && !ld->fw_stale_buf) {
+		/* a hung WRITE may still read it: keep it until a reset */
+		ld->fw_stale_buf = buf;
+		ld->fw_stale_dma = dma;
+		buf = NULL;
+	}
 	mutex_unlock(&ld->fw_lock);
-	dma_free_coherent(dev, LUMEN_FW_CHUNK_MAX, buf, dma);
+	if (buf)
+		dma_free_coherent(dev, LUMEN_FW_CHUNK_MAX, buf, dma);
 
 	if (!err)
 		dev_info(dev, "firmware image of %zu bytes flashed to the stored bank\n",
 			 fw->size);
 	return err;
+}
+
+/**
+ * lumen_fw_release_stale - free the buffer of a timed-out flash
+ * @ld: the device, just reset (nothing of the mailbox runs any more)
+ *
+ * Called with the reset lock held, or once the device is quiet for good.
+ */
+void lumen_fw_release_stale(struct lumen_dev *ld)
+{
+	if (!ld->fw_stale_buf)
+		return;
+	dma_free_coherent(&ld->pdev->dev, LUMEN_FW_CHUNK_MAX, ld->fw_stale_buf,
+			  ld->fw_stale_dma);
+	ld->fw_stale_buf = NULL;
 }
 
 /**
@@ -236,14 +290,30 @@ int lumen_fw_flash_update(struct devlink *devlink,
  */
 int lumen_fw_activate(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 {
+	struct lumen_mbox_args args = { .len = LUMEN_FW_MAX_SIZE };
 	int err;
 
 	mutex_lock(&ld->fw_lock);
-	err = lumen_fw_cmd(ld, LUMEN_FW_CMD_ACTIVATE, LUMEN_FW_MAX_SIZE, extack);
-	if (!err)
-		ld->fw_activating = lumen_rd32(ld, LUMEN_MBOX_STORED_VER);
+	err = lumen_mbox_run(ld, LUMEN_FW_CMD_ACTIVATE, &args, extack);
 	mutex_unlock(&ld->fw_lock);
 	return err;
+}
+
+/**
+ * lumen_fw_boot_failed - did the last device reset fail to boot an image?
+ * @ld: the device, after lumen_reset_done()
+ *
+ * Return: true if an activated image failed its check at boot and the
+ * device kept its previous firmware.
+ */
+bool lumen_fw_boot_failed(struct lumen_dev *ld)
+{
+	u32 st;
+
+	mutex_lock(&ld->reset_lock);
+	st = lumen_regs_readable(ld) ? lumen_rd32(ld, LUMEN_MBOX_STATUS) : 0;
+	mutex_unlock(&ld->reset_lock);
+	return st != ~0U && (st & LUMEN_MBOX_STATUS_BOOT_ERR);
 }
 
 /**
@@ -255,11 +325,12 @@ int lumen_fw_activate(struct lumen_dev *ld, struct netlink_ext_ack *extack)
  */
 u32 lumen_fw_stored_version(struct lumen_dev *ld)
 {
-	u32 ver;
+	u32 ver = 0;
 
-	if (!lumen_regs_readable(ld))
-		return 0;
-	ver = lumen_rd32(ld, LUMEN_MBOX_STORED_VER);
+	mutex_lock(&ld->reset_lock);
+	if (lumen_regs_readable(ld))
+		ver = lumen_rd32(ld, LUMEN_MBOX_STORED_VER);
+	mutex_unlock(&ld->reset_lock);
 	return ver == ~0U ? 0 : ver;
 }
 
@@ -273,10 +344,11 @@ u32 lumen_fw_stored_version(struct lumen_dev *ld)
 enum devlink_selftest_status lumen_fw_selftest(struct lumen_dev *ld,
 					       struct netlink_ext_ack *extack)
 {
+	struct lumen_mbox_args args = { .len = LUMEN_FW_MAX_SIZE };
 	int err;
 
 	mutex_lock(&ld->fw_lock);
-	err = lumen_fw_cmd(ld, LUMEN_FW_CMD_SELFTEST, LUMEN_FW_MAX_SIZE, extack);
+	err = lumen_mbox_run(ld, LUMEN_FW_CMD_SELFTEST, &args, extack);
 	mutex_unlock(&ld->fw_lock);
 	return err ? DEVLINK_SELFTEST_STATUS_FAIL : DEVLINK_SELFTEST_STATUS_PASS;
 }

@@ -203,9 +203,11 @@ enum lumen_mod_state {
  * ABORT drops the staging area; SELFTEST reads the stored bank back and
  * checks its CRCs.  A command is written to MBOX_CMD and runs while
  * MBOX_STATUS.BUSY; then DONE is set, ERR holds LUMEN_FW_ERR_* (0 for
- * success) and INTR_MBOX is raised.  A command written while BUSY is
- * ignored.  A device reset drops the staging area and clears MBOX_STATUS
- * (neither DONE nor BUSY), but not the banks.
+ * success) and INTR_MBOX is raised.  What COMMIT and ACTIVATE change
+ * takes effect when they are DONE.  A command written while BUSY is
+ * ignored.  A device reset cancels a running command, drops the staging
+ * area and clears MBOX_STATUS (neither DONE nor BUSY), but not the banks;
+ * BOOT_ERR then says whether it failed to boot an activated image.
  */
 #define LUMEN_MBOX_ADDR_LO		0x0c00	/* RW host DMA address */
 #define LUMEN_MBOX_ADDR_HI		0x0c04
@@ -216,6 +218,10 @@ enum lumen_mod_state {
 #define   LUMEN_MBOX_STATUS_BUSY	BIT(0)
 #define   LUMEN_MBOX_STATUS_DONE	BIT(1)
 #define   LUMEN_MBOX_STATUS_PENDING	BIT(2)	/* ACTIVATE awaits a reset */
+#define   LUMEN_MBOX_STATUS_BOOT_ERR	BIT(3)	/* the last reset kept the old
+						 * image: the activated one
+						 * failed its check
+						 */
 #define   LUMEN_MBOX_STATUS_ERR		GENMASK(15, 8)	/* LUMEN_FW_ERR_* */
 #define LUMEN_MBOX_STORED_VER		0x0c18	/* RO, 0: no valid image */
 #define LUMEN_MBOX_END			0x0c1c
@@ -631,9 +637,10 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_TRAINING		BIT(6)	/* lanes never gain frame lock */
 #define   LUMEN_FAULT_NO_PARTNER	BIT(7)	/* the far end is gone */
 #define   LUMEN_FAULT_NO_MODULE		BIT(8)	/* the module is pulled out */
-#define   LUMEN_FAULT_MBOX_HANG		BIT(9)	/* mailbox commands never end */
+#define   LUMEN_FAULT_MBOX_HANG		BIT(9)	/* mailbox WRITEs never end */
 #define   LUMEN_FAULT_FLASH_FAIL	BIT(10)	/* programming a bank fails */
 #define   LUMEN_FAULT_FLASH_ROT		BIT(11)	/* one-shot: a stored bit flips */
+#define   LUMEN_FAULT_BOOT_FAIL		BIT(12)	/* an activated image fails to boot */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */

@@ -373,6 +373,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	cancel_work_sync(&ld->gone_work);
 	lumen_dev_reset(ld);
 	pci_clear_master(pdev);
+	lumen_fw_release_stale(ld);
 	lumen_unmap_bar(ld);
 	mutex_destroy(&ld->fw_lock);
 	mutex_destroy(&ld->reset_lock);

@@ -41,7 +41,7 @@ static void lumen_fw_version_refresh(struct lumen_dev *ld)
 {
 	u32 ver = lumen_rd32(ld, LUMEN_CTRL_FW_VER);
 
-	if (ver == ld->fw_ver)
+	if (ver == ld->fw_ver || ver == ~0U)
 		return;
 	dev_info(&ld->pdev->dev, "firmware %lu.%lu.%lu running, was %lu.%lu.%lu\n",
 		 FIELD_GET(LUMEN_FW_VER_MAJOR, ver),
@@ -79,6 +79,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 		goto out;
 	}
 	lumen_fw_version_refresh(ld);
+	lumen_fw_release_stale(ld);
 	lumen_stats_resume(ld);
 	lumen_irq_misc_enable(ld);
 	lumen_module_power_apply(ld);

@@ -10,9 +10,11 @@
 # corrupt payload, corrupt header, truncated, too small, too large, not
 # an image, for another device, a downgrade, a missing file.  Device
 # faults: programming fails (the bank is left empty, activation refused,
-# a retry succeeds), the mailbox hangs (a bounded error, a reload
-# recovers it), a bit of the stored bank rots (devlink selftest "flash"
-# fails, activation refused, a reflash heals it).  `ethtool -f` flashes
+# a retry succeeds), the mailbox hangs in a WRITE (a bounded error, then
+# "stuck", a reload recovers it), an activated image fails to boot (the
+# reload says so, the old firmware runs), a bit of the stored bank rots
+# (devlink selftest "flash" fails, activation refused, a reflash heals
+# it).  `ethtool -f` flashes
 # through devlink too.
 
 . "$(dirname "$0")/lib.sh"
@@ -170,7 +172,7 @@ bad_images_refused()
 		refused "$img" "for another device" || return 1
 	image old 1.2.9 &&
 		refused "$img" "downgrade refused" || return 1
-	refused "$FWDIR/lumen-test-absent.bin" "."
+	refused "$FWDIR/lumen-test-absent.bin" "failed to locate"
 }
 
 # A failed programming leaves the stored bank empty; nothing activates
@@ -198,8 +200,9 @@ programming_failure()
 	versions_are 1.3.0 1.4.0
 }
 
-# A hung mailbox: flashing fails in bounded time; the port keeps
-# working; a device reset (reload) brings the mailbox back.
+# A hung mailbox (a WRITE that never ends): flashing fails in bounded
+# time, the next flash is refused while the mailbox is stuck, the port
+# keeps working, and a device reset (reload) brings the mailbox back.
 mailbox_hang()
 {
 	testwin "$BDF_A" set faults $FAULT_MBOX_HANG || return 1
@@ -212,12 +215,36 @@ mailbox_hang()
 	log "$(errmsg) after $((t1 - t0)) s"
 	grep -q "mailbox does not answer" "$TMP/out" || fail_msg "wrong message" || return 1
 	[ $((t1 - t0)) -le 30 ] || fail_msg "took $((t1 - t0)) s" || return 1
-	ns_works || return 1
 	testwin "$BDF_A" set faults 0 || return 1
+	if flash "$img"; then
+		fail_msg "flash succeeded while the mailbox is stuck"
+		return 1
+	fi
+	log "$(errmsg)"
+	grep -q "stuck on an earlier command" "$TMP/out" || fail_msg "wrong message" || return 1
+	ns_works || return 1
 	devlink dev reload "$DL" || return 1
 	wait_for 10 carrier_in lumen_a "$PORT_A" || return 1
-	flash "$img" || fail_msg "after reload: $(tail -n 1 "$TMP/out")" || return 1
+	flash "$img" || fail_msg "after reload: $(errmsg)" || return 1
 	versions_are 1.3.0 1.4.0 && ns_works
+}
+
+# An activated image the device cannot boot: fw_activate says so, the
+# port comes back on the previous firmware.
+boot_failure()
+{
+	testwin "$BDF_A" set faults $FAULT_BOOT_FAIL || return 1
+	if devlink dev reload "$DL" action fw_activate > "$TMP/out" 2>&1; then
+		fail_msg "fw_activate succeeded with BOOT_FAIL"
+		return 1
+	fi
+	log "$(errmsg)"
+	grep -q "could not boot the stored image" "$TMP/out" ||
+		fail_msg "wrong message" || return 1
+	testwin "$BDF_A" set faults 0 || return 1
+	versions_are 1.3.0 1.4.0 || return 1
+	[ "$(ethtool_fw)" = 1.3.0 ] || fail_msg "ethtool -i says $(ethtool_fw)" || return 1
+	wait_for 10 carrier_in lumen_a "$PORT_A" && ns_works
 }
 
 # selftest: the result devlink dev selftests run reports for "flash"
@@ -240,6 +267,8 @@ flash_rot_found()
 		fail_msg "fw_activate of a rotten image"
 		return 1
 	fi
+	grep -q "no intact firmware image" "$TMP/out" ||
+		fail_msg "fw_activate: $(errmsg)" || return 1
 	versions_are 1.3.0 "" || return 1
 	flash "$img" || return 1
 	r=$(selftest)
@@ -257,7 +286,7 @@ ethtool_flash()
 	versions_are 1.4.0 1.5.0
 }
 
-ktap_header 9
+ktap_header 10
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" setup
 ktap_check "info_factory_versions" factory_versions
@@ -266,6 +295,7 @@ ktap_check "fw_activate_runs_it" fw_activate_runs_it
 ktap_check "bad_images_refused" bad_images_refused
 ktap_check "programming_failure" programming_failure
 ktap_check "mailbox_hang" mailbox_hang
+ktap_check "boot_failure" boot_failure
 ktap_check "flash_rot_found" flash_rot_found
 ktap_check "ethtool_flash" ethtool_flash
 ktap_finish
