@@ -3,8 +3,9 @@
 #
 # Fuzz the control interfaces with bounded random sequences: CALLS
 # (2000; 200 on the debug kernel) ethtool, ip link and devlink requests
-# (health reporters, the registers region and parameters too, link
-# settings and the module's power mode policy) on one port, with
+# (health reporters, the registers region and parameters too, reloads,
+# firmware flash and selftest, link settings and the module's power
+# mode policy) on one port, with
 # values drawn from the edges of what is valid and far beyond, as root
 # and as an unprivileged user.  Where the valid range is known (ring
 # sizes, channels, MTU, speed and lanes) the outcome must match it: no
@@ -142,7 +143,18 @@ one_call()
 		3)	expect any devlink region del "pci/$BDF/registers" snapshot \
 				"$(pick 0 1 2 3 4 5)" ;;
 		esac ;;
-	14)	expect fail devlink dev reload "pci/$BDF" action "$(pick fw_activate bogus)" ;;
+	14)	# fw_activate boots the stored (factory) image: a device reset
+		a=$(pick fw_activate bogus no_reset flash selftest)
+		if [ "$a" = fw_activate ]; then w=ok; else w=fail; fi
+		case $a in
+		no_reset) expect fail devlink dev reload "pci/$BDF" action fw_activate limit no_reset ;;
+		flash)	# noise of a random size is no image
+			mkdir -p /lib/firmware &&
+			head -c $((RANDOM * 4)) /dev/urandom > /lib/firmware/lumen-fuzz.bin &&
+			expect fail devlink dev flash "pci/$BDF" file lumen-fuzz.bin ;;
+		selftest) expect ok devlink dev selftests run "pci/$BDF" id flash ;;
+		*) expect $w devlink dev reload "pci/$BDF" action "$a" ;;
+		esac ;;
 	15)	# as nobody: every change refused, reads allowed
 		expect fail setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups \
 			ethtool -G "$DEV" rx 256 &&
