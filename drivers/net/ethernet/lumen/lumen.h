@@ -17,6 +17,15 @@
 
 struct lumen_raw_port;
 
+/* One entry of the link history ("link" health reporter dump). */
+struct lumen_link_event {
+	u64 time_ns;		/* boot time */
+	u32 status;		/* PORT_STATUS */
+	u32 reason;		/* PORT_DOWN_REASON, or NONE while up */
+};
+
+#define LUMEN_LINK_HIST		32
+
 #define LUMEN_DRV_NAME		"lumen"
 
 /**
@@ -43,6 +52,11 @@ struct lumen_raw_port;
  * @reset_lock: one device reset at a time (reload, PCI reset, fw recovery)
  * @tx_reporter: devlink health reporter "tx"
  * @fw_reporter: devlink health reporter "fw"
+ * @link_reporter: devlink health reporter "link"
+ * @link_hist_lock: protects @link_hist and @link_hist_n
+ * @link_hist: the last LUMEN_LINK_HIST link changes, a ring
+ * @link_hist_n: link changes recorded since probe
+ * @link_report: a training failure the link work is to report, or NONE
  * @region: devlink region "registers"
  * @fatal_work: reports a fatal firmware error to @fw_reporter
  * @fatal_errors: fatal firmware errors the device reported
@@ -88,6 +102,11 @@ struct lumen_dev {
 	struct mutex reset_lock;		/* see above */
 	struct devlink_health_reporter *tx_reporter;
 	struct devlink_health_reporter *fw_reporter;
+	struct devlink_health_reporter *link_reporter;
+	spinlock_t link_hist_lock;		/* see above */
+	struct lumen_link_event link_hist[LUMEN_LINK_HIST];
+	u64 link_hist_n;
+	u32 link_report;
 	struct devlink_region *region;
 	struct work_struct fatal_work;
 	atomic_t fatal_errors;
@@ -175,6 +194,12 @@ void lumen_stats_resume(struct lumen_dev *ld);
 /* lumen_link.c */
 const char *lumen_down_reason_str(u32 reason);
 void lumen_link_update(struct lumen_dev *ld);
+
+/* lumen_link_health.c */
+int lumen_link_health_create(struct lumen_dev *ld);
+void lumen_link_health_destroy(struct lumen_dev *ld);
+void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason);
+void lumen_link_health_work(struct lumen_dev *ld);
 
 /* lumen_irq.c */
 int lumen_irq_init(struct lumen_dev *ld);

@@ -12,6 +12,7 @@
  * recovered by restarting the queues) and the "fw" reporter (a fatal
  * firmware error, recovered by resetting the device while the netdev
  * stays registered), and the "registers" region, a snapshot of BAR0.
+ * The "link" reporter is lumen_link_health.c's.
  */
 
 #define LUMEN_HEALTH_GRACE_MS	1000
@@ -310,14 +311,19 @@ int lumen_health_create(struct lumen_dev *ld)
 		err = PTR_ERR(ld->fw_reporter);
 		goto err_tx;
 	}
+	err = lumen_link_health_create(ld);
+	if (err)
+		goto err_fw;
 	ld->region = devlink_region_create(devlink, &lumen_region_ops, 4,
 					   LUMEN_REGS_DUMP_LEN);
 	if (IS_ERR(ld->region)) {
 		err = PTR_ERR(ld->region);
-		goto err_fw;
+		goto err_link;
 	}
 	return 0;
 
+err_link:
+	lumen_link_health_destroy(ld);
 err_fw:
 	devlink_health_reporter_destroy(ld->fw_reporter);
 err_tx:
@@ -333,6 +339,7 @@ void lumen_health_destroy(struct lumen_dev *ld)
 {
 	cancel_work_sync(&ld->fatal_work);
 	devlink_region_destroy(ld->region);
+	lumen_link_health_destroy(ld);
 	devlink_health_reporter_destroy(ld->fw_reporter);
 	devlink_health_reporter_destroy(ld->tx_reporter);
 }

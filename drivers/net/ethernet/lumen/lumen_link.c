@@ -255,22 +255,29 @@ const char *lumen_down_reason_str(u32 reason)
  *
  * Called from the link work item and on open.  Logs each change once,
  * with the reason the device gives when the link is down, and counts the
- * times the link went down while the port was up.
+ * times the link went down while the port was up.  Every change, and a
+ * new reason while the link stays down, goes into the link history.
  */
 void lumen_link_update(struct lumen_dev *ld)
 {
 	struct net_device *netdev = ld->netdev;
 	struct lumen_net *ln;
+	u32 st, reason;
 	bool up;
-	u32 st;
 
 	if (!netdev)
 		return;
 	ln = netdev_priv(netdev);
 	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
 	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
-	if (up == ln->link_up && (!up || st == ln->link_status))
+	reason = up ? LUMEN_DOWN_NONE : lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
+	if (up == ln->link_up &&
+	    (up ? st == ln->link_status : reason == ln->link_reason))
 		return;
+	ln->link_reason = reason;
+	lumen_link_history_add(ld, st, reason);
+	if (!up && !ln->link_up)
+		return;		/* still down, for another reason */
 	if (up && ln->link_up) {
 		/* retrained at another speed since the last look: it was
 		 * down in between, however briefly
@@ -290,7 +297,7 @@ void lumen_link_update(struct lumen_dev *ld)
 		netif_carrier_off(netdev);
 		ln->link_down_events++;
 		netdev_info(netdev, "link down, %s\n",
-			    lumen_down_reason_str(lumen_rd32(ld, LUMEN_PORT_DOWN_REASON)));
+			    lumen_down_reason_str(reason));
 	}
 }
 

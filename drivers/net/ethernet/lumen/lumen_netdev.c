@@ -77,6 +77,31 @@ void lumen_port_loopback(struct lumen_net *ln, bool on)
 			    on ? LUMEN_PORT_CTRL_LOOPBACK : 0);
 }
 
+/**
+ * lumen_port_retrain - start link training again (link health recovery)
+ * @ld: the device
+ *
+ * The transmitter goes off and on: the partner hears BYE, then training
+ * frames, and both ends train again.  Called under RTNL.
+ *
+ * Return: 0, or -ENETDOWN when the port is down or being reset.
+ */
+int lumen_port_retrain(struct lumen_dev *ld)
+{
+	struct lumen_net *ln;
+
+	ASSERT_RTNL();
+	if (!ld->netdev)
+		return -ENETDOWN;
+	ln = netdev_priv(ld->netdev);
+	if (!ln->queues_up || !lumen_regs_readable(ld))
+		return -ENETDOWN;
+	lumen_rmw32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN, 0);
+	lumen_rmw32(ld, LUMEN_PORT_CTRL, 0, LUMEN_PORT_CTRL_TX_EN);
+	netdev_info(ld->netdev, "link retrained\n");
+	return 0;
+}
+
 static int lumen_set_features(struct net_device *netdev,
 			      netdev_features_t features)
 {
@@ -104,6 +129,9 @@ static void lumen_service_task(struct work_struct *work)
 	 */
 	if (lumen_qps_check_progress(ln, &ln->hung_qp))
 		schedule_work(&ln->restart_task);
+	/* the device raises no interrupt when only the down reason changes */
+	if (!READ_ONCE(ln->link_up))
+		schedule_work(&ln->ld->link_work);
 	schedule_delayed_work(&ln->service_task, HZ);
 }
 

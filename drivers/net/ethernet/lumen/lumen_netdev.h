@@ -35,6 +35,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @rss_indir: RSS indirection table: a queue pair per entry
  * @link_up: the link state last reported, so that changes log once
  * @link_status: PORT_STATUS when the link was last seen up: its speed
+ * @link_reason: PORT_DOWN_REASON when the link was last seen down
  * @queues_up: rings allocated and queue pairs started; false while the
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
@@ -61,6 +62,7 @@ struct lumen_net {
 	u32 rss_indir[LUMEN_RSS_INDIR_SIZE];
 	bool link_up;
 	u32 link_status;
+	u32 link_reason;
 	bool queues_up;
 	struct delayed_work service_task;
 	struct work_struct restart_task;
@@ -80,6 +82,7 @@ void lumen_rss_write(struct lumen_net *ln);
 int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
 		      u32 rx_size);
 void lumen_port_loopback(struct lumen_net *ln, bool on);
+int lumen_port_retrain(struct lumen_dev *ld);
 
 /* lumen_selftest.c */
 int lumen_self_test_count(void);

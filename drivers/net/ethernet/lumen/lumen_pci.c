@@ -123,6 +123,7 @@ static void lumen_link_work(struct work_struct *work)
 	lumen_module_event(ld);
 	lumen_link_update(ld);
 	rtnl_unlock();
+	lumen_link_health_work(ld);
 }
 
 /**

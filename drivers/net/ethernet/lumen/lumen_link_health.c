@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (c) 2026 The lumen authors */
+
+#include <linux/rtnetlink.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+#include <net/devlink.h>
+
+#include "lumen_netdev.h"
+
+/* devlink health reporter "link": link training failures.  The driver
+ * keeps a history of the link's states and down reasons; a training
+ * failure (no frame lock, a partner that does not hear this port, a FEC
+ * or speed mismatch, a bit error ratio beyond the FEC) is reported.
+ * Diagnose shows the link and each lane now, dump the history.  Recover
+ * retrains: the port's transmitter goes off and on, so that both ends
+ * start training again.  A failure that persists recurs within the
+ * grace period, and devlink leaves the reporter in "error" instead of
+ * retraining again: retraining cannot fix a configuration mismatch.
+ */
+
+#define LUMEN_LINK_GRACE_MS	60000
+
+static bool lumen_reason_is_training(u32 reason)
+{
+	switch (reason) {
+	case LUMEN_DOWN_TRAINING:
+	case LUMEN_DOWN_PARTNER_NOT_READY:
+	case LUMEN_DOWN_FEC_MISMATCH:
+	case LUMEN_DOWN_SPEED_MISMATCH:
+	case LUMEN_DOWN_HIGH_BER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * lumen_link_history_add - record a link state or down reason
+ * @ld: the device
+ * @status: PORT_STATUS
+ * @reason: PORT_DOWN_REASON, LUMEN_DOWN_NONE while up
+ *
+ * Called under RTNL by lumen_link_update() on every change.  Asks for a
+ * health report (lumen_link_health_work()) when the link went down, or
+ * stayed down, for a training failure.
+ */
+void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
+{
+	struct lumen_link_event *ev;
+
+	spin_lock_bh(&ld->link_hist_lock);
+	ev = &ld->link_hist[ld->link_hist_n % LUMEN_LINK_HIST];
+	ev->time_ns = ktime_get_boottime_ns();
+	ev->status = status;
+	ev->reason = reason;
+	ld->link_hist_n++;
+	spin_unlock_bh(&ld->link_hist_lock);
+	if (lumen_reason_is_training(reason))
+		WRITE_ONCE(ld->link_report, reason);
+}
+
+/**
+ * lumen_link_health_work - report a training failure, outside RTNL
+ * @ld: the device
+ *
+ * Called by the link work item once it dropped RTNL: devlink may recover
+ * at once, and recovering takes RTNL.
+ */
+void lumen_link_health_work(struct lumen_dev *ld)
+{
+	u32 reason = xchg(&ld->link_report, LUMEN_DOWN_NONE);
+
+	if (reason != LUMEN_DOWN_NONE)
+		devlink_health_report(ld->link_reporter,
+				      lumen_down_reason_str(reason), NULL);
+}
+
+static int lumen_link_recover(struct devlink_health_reporter *reporter,
+			      void *priv_ctx, struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	int err;
+
+	rtnl_lock();
+	err = lumen_port_retrain(ld);
+	rtnl_unlock();
+	if (err)
+		NL_SET_ERR_MSG_MOD(extack, "the port is down or being reset: nothing to retrain");
+	return err;
+}
+
+static int lumen_fmsg_lane(struct devlink_fmsg *fmsg, struct lumen_dev *ld,
+			   unsigned int n)
+{
+	u32 st = lumen_rd32(ld, LUMEN_LANE(n, LUMEN_LANE_STATUS));
+	int err;
+
+	err = devlink_fmsg_obj_nest_start(fmsg);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "lane", n);
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "signal",
+						st & LUMEN_LANE_STATUS_SIGNAL);
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "frame_lock",
+						st & LUMEN_LANE_STATUS_LOCK);
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "ber_e12",
+					       lumen_rd32(ld, LUMEN_LANE(n, LUMEN_LANE_BER)));
+	return err ?: devlink_fmsg_obj_nest_end(fmsg);
+}
+
+/* The link and every lane as the device has them now; reset lock held. */
+static int lumen_fmsg_link_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld)
+{
+	u32 reason = lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
+	u32 fec = lumen_rd32(ld, LUMEN_PORT_FEC);
+	u32 st = lumen_rd32(ld, LUMEN_PORT_STATUS);
+	u32 cfg = lumen_rd32(ld, LUMEN_PORT_CFG);
+	u32 rate = FIELD_GET(LUMEN_PORT_CFG_RATE, cfg);
+	unsigned int n;
+	int err;
+
+	err = devlink_fmsg_bool_pair_put(fmsg, "link", st & LUMEN_PORT_STATUS_LINK);
+	err = err ?: devlink_fmsg_string_pair_put(fmsg, "reason",
+						  lumen_down_reason_str(reason));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "speed_gbps",
+					       FIELD_GET(LUMEN_PORT_STATUS_SPEED, st));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "lanes_configured",
+					       FIELD_GET(LUMEN_PORT_CFG_LANES, cfg));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "lane_gbps",
+					       LUMEN_LANE_GBPS(rate));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "fec",
+					       FIELD_GET(LUMEN_PORT_FEC_MODE, fec));
+	err = err ?: devlink_fmsg_arr_pair_nest_start(fmsg, "lanes");
+	for (n = 0; !err && n < LUMEN_NUM_LANES; n++)
+		err = lumen_fmsg_lane(fmsg, ld, n);
+	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
+static int lumen_link_diagnose(struct devlink_health_reporter *reporter,
+			       struct devlink_fmsg *fmsg,
+			       struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	int err;
+
+	mutex_lock(&ld->reset_lock);
+	if (lumen_regs_readable(ld)) {
+		err = lumen_fmsg_link_now(fmsg, ld);
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "the device is gone or being reset");
+		err = -ENODEV;
+	}
+	mutex_unlock(&ld->reset_lock);
+	return err;
+}
+
+static int lumen_fmsg_link_event(struct devlink_fmsg *fmsg,
+				 const struct lumen_link_event *ev)
+{
+	u32 speed = FIELD_GET(LUMEN_PORT_STATUS_SPEED, ev->status);
+	int err;
+
+	err = devlink_fmsg_obj_nest_start(fmsg);
+	err = err ?: devlink_fmsg_u64_pair_put(fmsg, "time_ms",
+					       div_u64(ev->time_ns, NSEC_PER_MSEC));
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "link",
+						ev->status & LUMEN_PORT_STATUS_LINK);
+	err = err ?: devlink_fmsg_string_pair_put(fmsg, "reason",
+						  lumen_down_reason_str(ev->reason));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "speed_gbps", speed);
+	return err ?: devlink_fmsg_obj_nest_end(fmsg);
+}
+
+/* The history, oldest first.  No registers: it runs from the link work
+ * item too, which a device reset waits for.
+ */
+static int lumen_link_dump(struct devlink_health_reporter *reporter,
+			   struct devlink_fmsg *fmsg, void *priv_ctx,
+			   struct netlink_ext_ack *extack)
+{
+	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	struct lumen_link_event hist[LUMEN_LINK_HIST];
+	unsigned int i, count;
+	u64 total;
+	int err;
+
+	spin_lock_bh(&ld->link_hist_lock);
+	total = ld->link_hist_n;
+	count = min_t(u64, total, LUMEN_LINK_HIST);
+	for (i = 0; i < count; i++)
+		hist[i] = ld->link_hist[(total - count + i) % LUMEN_LINK_HIST];
+	spin_unlock_bh(&ld->link_hist_lock);
+
+	err = devlink_fmsg_u64_pair_put(fmsg, "events", total);
+	err = err ?: devlink_fmsg_arr_pair_nest_start(fmsg, "history");
+	for (i = 0; !err && i < count; i++)
+		err = lumen_fmsg_link_event(fmsg, &hist[i]);
+	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
+static const struct devlink_health_reporter_ops lumen_link_reporter_ops = {
+	.name = "link",
+	.recover = lumen_link_recover,
+	.diagnose = lumen_link_diagnose,
+	.dump = lumen_link_dump,
+};
+
+/**
+ * lumen_link_health_create - create the "link" health reporter
+ * @ld: the device, its devlink instance allocated
+ *
+ * Return: 0 or an errno.
+ */
+int lumen_link_health_create(struct lumen_dev *ld)
+{
+	spin_lock_init(&ld->link_hist_lock);
+	ld->link_reporter =
+		devlink_health_reporter_create(lumen_to_devlink(ld),
+					       &lumen_link_reporter_ops,
+					       LUMEN_LINK_GRACE_MS, ld);
+	return PTR_ERR_OR_ZERO(ld->link_reporter);
+}
+
+/**
+ * lumen_link_health_destroy - undo lumen_link_health_create()
+ * @ld: the device; its link work can no longer run
+ */
+void lumen_link_health_destroy(struct lumen_dev *ld)
+{
+	devlink_health_reporter_destroy(ld->link_reporter);
+}
