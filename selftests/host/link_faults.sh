@@ -41,7 +41,46 @@ echo "step: down"
 wait_for 30 carrier_in lumen_a "$PORT_A" || fail "the link never came back"
 ns_works || fail "no traffic once the fault was cleared"
 echo "step: works"
+# the host: loss of signal on lane 2 only
+i=0
+while carrier_in lumen_a "$PORT_A"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the link stayed up with lane 2 dark"
+	sleep 0.1
+done
+lit=$(devlink health diagnose "pci/$BDF_A" reporter link |
+	awk '$1 == "lane:" && $4 == "true" { printf "%s ", $2 }')
+[ "$lit" = "0 1 3 4 5 6 7 " ] || fail "lanes with light: $lit"
+echo "step: lane-down"
+wait_for 30 carrier_in lumen_a "$PORT_A" || fail "the link never came back"
+echo "step: lane-up"
+# the host: lane 5's bit error ratio, the module's temperature
+telemetry()
+{
+	[ "$(ethtool_stat lumen_a "$PORT_A" lane5_ber_e12)" = 123456 ] &&
+	[ "$(cat /sys/bus/pci/devices/"$BDF_A"/hwmon/hwmon*/temp1_input)" = 45000 ]
+}
+wait_for 30 telemetry ||
+	fail "lane5_ber_e12 $(ethtool_stat lumen_a "$PORT_A" lane5_ber_e12), temp $(cat /sys/bus/pci/devices/"$BDF_A"/hwmon/hwmon*/temp1_input)"
+echo "step: telemetry"
 EOF2
+}
+
+# set_prop NAME VALUE: qom-set a property of port 0.
+set_prop()
+{
+	"$QMP" "$sock" qom-set "{\"path\": \"$DEV\", \"property\": \"$1\", \"value\": $2}" > /dev/null
+}
+
+# Per-lane loss of signal, then lane BER and module temperature, from
+# the host; the guest sees each.
+lane_faults()
+{
+	set_prop test-lane-los 4 && wait_step lane-down $((30 * scale)) &&
+	set_prop test-lane-los 0 && wait_step lane-up $((30 * scale)) &&
+	set_prop test-lane5-ber 123456 &&
+	set_prop test-mod-temp $((0x80000000 | 45 * 256)) &&
+	wait_step telemetry $((30 * scale))
 }
 
 # wait_step NAME SECONDS: the guest has logged "step: NAME".
@@ -111,6 +150,8 @@ main()
 	elif ! set_faults 0 || ! faults_are 0; then
 		result=$KSFT_FAIL
 	elif ! wait_step works $((60 * scale)); then
+		result=$KSFT_FAIL
+	elif ! lane_faults; then
 		result=$KSFT_FAIL
 	fi
 	lumen_vm_wait lf || rc=$?

@@ -27,6 +27,21 @@ unsigned lumen_lane_active(LumenState *s)
     return LUMEN_FIELD_GET(LUMEN_PORT_CFG_LANES, s->port_cfg);
 }
 
+/* Light on RX lane @n: the port receives, it runs on the lane, and the
+ * lane has no loss of signal of its own.
+ */
+bool lumen_lane_lit(LumenState *s, unsigned n)
+{
+    return lumen_port_has_signal(s) && n < lumen_lane_active(s) &&
+           !(s->lane_los & BIT(n));
+}
+
+/* Loss of signal on a lane the port runs on (a dark one does not count). */
+bool lumen_lane_los(LumenState *s)
+{
+    return s->lane_los & MAKE_64BIT_MASK(0, lumen_lane_active(s));
+}
+
 /* The port's speed in Gb/s: its lanes times their rate. */
 unsigned lumen_lane_port_gbps(LumenState *s)
 {
@@ -219,7 +234,7 @@ bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val)
     bool signal;
 
     /* a lane the port does not run on is dark */
-    signal = lumen_port_has_signal(s) && n < lumen_lane_active(s);
+    signal = lumen_lane_lit(s, n);
     switch (off % LUMEN_LANE_STRIDE) {
     case LUMEN_LANE_STATUS:
         *val = 0;

@@ -316,7 +316,8 @@ static void lumen_mod_update_lanes(LumenState *s)
         bool active = n < lumen_lane_active(s);
         uint16_t bias = active && tx ? 3500 + 25 * n : 0;      /* 7 mA */
         uint16_t tx_pwr = active && tx ? 10000 - 200 * n : 0;  /* 1 mW */
-        uint16_t rx_pwr = active && rx ? 7943 - 100 * n : 0;   /* -1 dBm */
+        uint16_t rx_pwr = rx && lumen_lane_lit(s, n) ?
+                          7943 - 100 * n : 0;                   /* -1 dBm */
 
         lumen_mod_put16(s, 0x11, MOD_P11_BIAS + 2 * n, bias);
         lumen_mod_put16(s, 0x11, MOD_P11_TX_PWR + 2 * n, tx_pwr);

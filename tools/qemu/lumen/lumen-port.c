@@ -121,7 +121,7 @@ static uint32_t lumen_port_rx_blocker(LumenState *s)
     if (!lumen_port_partner_up(s)) {
         return LUMEN_DOWN_NO_PARTNER;
     }
-    if (s->test_faults & LUMEN_FAULT_LOS) {
+    if ((s->test_faults & LUMEN_FAULT_LOS) || lumen_lane_los(s)) {
         return LUMEN_DOWN_NO_SIGNAL;
     }
     if (s->test_faults & LUMEN_FAULT_TRAINING) {

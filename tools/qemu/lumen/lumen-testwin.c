@@ -49,6 +49,9 @@ static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
     case LUMEN_TEST_MOD_TEMP:
         val = s->mod_temp_test;
         break;
+    case LUMEN_TEST_LANE_LOS:
+        val = s->lane_los;
+        break;
     default:
         val = 0;
         break;
@@ -107,6 +110,11 @@ static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
         s->mod_temp_test = val & (LUMEN_MOD_TEMP_VALUE |
                                   LUMEN_MOD_TEMP_OVERRIDE);
         lumen_module_update(s);
+        break;
+    case LUMEN_TEST_LANE_LOS:
+        s->lane_los = val & MAKE_64BIT_MASK(0, LUMEN_NUM_LANES);
+        lumen_module_update(s);         /* its RX power monitors */
+        lumen_port_update_link(s);
         break;
     default:
         break;                          /* TEST_ID and the rest: read-only */
@@ -220,11 +228,57 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
     lumen_testwin_set_faults(s, faults);
 }
 
+/*
+ * The other registers of the window, one property each, with the same
+ * effects as a write from the guest: "test-lane-los", "test-mod-temp"
+ * and "test-lane<n>-ber".  The property's opaque is the register offset.
+ */
+static void lumen_testwin_get_reg(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    uint32_t val = lumen_testwin_read(LUMEN(obj), (uintptr_t)opaque, 4);
+
+    visit_type_uint32(v, name, &val, errp);
+}
+
+static void lumen_testwin_set_reg(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    uint32_t val;
+
+    if (visit_type_uint32(v, name, &val, errp)) {
+        lumen_testwin_write(LUMEN(obj), (uintptr_t)opaque, val, 4);
+    }
+}
+
+static void lumen_testwin_add_reg(ObjectClass *klass, const char *name,
+                                  hwaddr reg, const char *desc)
+{
+    object_class_property_add(klass, name, "uint32", lumen_testwin_get_reg,
+                              lumen_testwin_set_reg, NULL,
+                              (void *)(uintptr_t)reg);
+    object_class_property_set_description(klass, name, desc);
+}
+
 void lumen_testwin_class_init(ObjectClass *klass)
 {
+    unsigned n;
+
     object_class_property_add(klass, "test-faults", "uint32",
                               lumen_testwin_get_faults,
                               lumen_testwin_set_faults_prop, NULL, NULL);
     object_class_property_set_description(klass, "test-faults",
         "Test-only: the TEST_FAULTS register of the fault window");
+    lumen_testwin_add_reg(klass, "test-lane-los", LUMEN_TEST_LANE_LOS,
+        "Test-only: TEST_LANE_LOS, bit n: loss of signal on RX lane n");
+    lumen_testwin_add_reg(klass, "test-mod-temp", LUMEN_TEST_MOD_TEMP,
+        "Test-only: TEST_MOD_TEMP, bit 31 forces the module temperature "
+        "to bits 15:0 (s16, 1/256 degC)");
+    for (n = 0; n < LUMEN_NUM_LANES; n++) {
+        g_autofree char *name = g_strdup_printf("test-lane%u-ber", n);
+
+        lumen_testwin_add_reg(klass, name, LUMEN_TEST_LANE_BER(n),
+            "Test-only: TEST_LANE_BER, the lane's pre-FEC bit error ratio "
+            "in errors per 10^12 bits");
+    }
 }

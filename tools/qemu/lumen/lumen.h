@@ -226,6 +226,7 @@ struct LumenState {
     uint32_t test_rev;
     uint32_t test_corrupt;
     uint32_t lane_ber[LUMEN_NUM_LANES];    /* per 10^12 bits */
+    uint32_t lane_los;      /* TEST_LANE_LOS: lanes without light */
 
     LumenQueuePair qp[LUMEN_QP_TOTAL];
     LumenIrqTimer irq_timer[LUMEN_QP_TOTAL];
@@ -386,6 +387,8 @@ void lumen_lane_link_changed(LumenState *s);
 void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber);
 uint32_t lumen_lane_get_ber(LumenState *s, unsigned n);
 unsigned lumen_lane_active(LumenState *s);
+bool lumen_lane_lit(LumenState *s, unsigned n);
+bool lumen_lane_los(LumenState *s);
 unsigned lumen_lane_port_gbps(LumenState *s);
 bool lumen_lane_cfg_write(LumenState *s, uint32_t val);
 

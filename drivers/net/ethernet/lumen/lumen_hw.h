@@ -647,6 +647,8 @@ struct lumen_cqe {
 #define   LUMEN_CORRUPT_KIND		GENMASK(19, 16)	/* LUMEN_CORRUPT_* */
 /* RW, lane n's pre-FEC bit error ratio in errors per 10^12 bits */
 #define LUMEN_TEST_LANE_BER(n)		(0x040 + (n) * 4)
+/* RW, bit n: no light on RX lane n (loss of signal on that lane only) */
+#define LUMEN_TEST_LANE_LOS		0x014
 /* RW, the module's temperature, forced while OVERRIDE is set */
 #define LUMEN_TEST_MOD_TEMP		0x010
 #define   LUMEN_MOD_TEMP_VALUE		GENMASK(15, 0)	/* s16, 1/256 degC */

@@ -294,6 +294,7 @@ fault_test_cleanup()
 	traffic_stop
 	for b in $(lumen_bdfs); do
 		testwin "$b" set faults 0
+		testwin "$b" set 0x014 0
 	done
 	ns_cleanup
 	lumen_unload

@@ -12,6 +12,8 @@
 # counts no link-down event, and a port whose link is up shows none.
 # Loss of signal at one end shows at the other as a partner that is not
 # ready (link training), and the host cannot forge training frames.
+# Loss of signal on a single lane in use takes the link down too (only
+# that lane dark); on a lane the port does not run on it changes nothing.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -166,11 +168,73 @@ forged_training_refused()
 	ns_works || fail_msg "no traffic after"
 }
 
-ktap_header 8
+# lane_los MASK: the test window's per-lane loss of signal on port A
+lane_los()
+{
+	testwin "$BDF_A" set 0x014 "$1"
+}
+
+# lanes_with_light: lanes the link reporter's diagnose shows with signal
+lanes_with_light()
+{
+	devlink health diagnose "pci/$BDF_A" reporter link |
+		awk '$1 == "lane:" && $4 == "true" { printf "%s ", $2 }'
+}
+
+# Loss of signal on one lane the port runs on takes the link down for
+# loss of signal; only that lane is dark.
+one_lane_los()
+{
+	dmesg_mark
+	lane_los 0x8 || return 1
+	wait_for 5 no_carrier_a || fail_msg "carrier stayed" || return 1
+	got=$(link_detected)
+	[ "$got" = "no (Bad signal integrity, Serdes ALOS)" ] ||
+		fail_msg "ethtool: 'Link detected: $got'" || return 1
+	log "lanes with light: $(lanes_with_light)"
+	[ "$(lanes_with_light)" = "0 1 2 4 5 6 7 " ] || fail_msg "wrong lanes" || return 1
+	dmesg_since | grep -q "$PORT_A: link down, loss of signal" ||
+		fail_msg "not logged" || return 1
+	lane_los 0 || return 1
+	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier after" || return 1
+	ns_works
+}
+
+both_on()
+{
+	carrier_in lumen_a "$PORT_A" && carrier_in lumen_b "$PORT_B"
+}
+
+# speed_both SPEED LANES: both ends at that speed, the link back up
+speed_both()
+{
+	ip netns exec lumen_a ethtool -s "$PORT_A" speed "$1" lanes "$2" autoneg off &&
+	ip netns exec lumen_b ethtool -s "$PORT_B" speed "$1" lanes "$2" autoneg off &&
+	wait_for 10 both_on
+}
+
+# On 4 lanes, loss of signal on the 4 dark ones changes nothing; on a
+# lane in use it takes the link down.
+dark_lane_los_ignored()
+{
+	speed_both 200000 4 || fail_msg "no link on 4 lanes" || return 1
+	lane_los 0xf0 || return 1
+	sleep 1
+	carrier_in lumen_a "$PORT_A" || fail_msg "down for dark lanes" || return 1
+	ns_works || return 1
+	lane_los 0xf1 || return 1
+	wait_for 5 no_carrier_a || fail_msg "up without lane 0" || return 1
+	lane_los 0 || return 1
+	speed_both 400000 8 && ns_works
+}
+
+ktap_header 10
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "no_partner" no_partner
 ktap_check "loss_of_signal" loss_of_signal
+ktap_check "one_lane_los" one_lane_los
+ktap_check "dark_lane_los_ignored" dark_lane_los_ignored
 ktap_check "training_failure" training_failure
 ktap_check "first_reason_wins" first_reason_wins
 ktap_check "partner_not_ready" partner_not_ready
