@@ -56,7 +56,10 @@ struct lumen_link_event {
  * @link_hist_lock: protects @link_hist and @link_hist_n
  * @link_hist: the last LUMEN_LINK_HIST link changes, a ring
  * @link_hist_n: link changes recorded since probe
- * @link_report: a training failure the link work is to report, or NONE
+ * @link_report: a training failure to report, or NONE
+ * @link_report_work: reports it to @link_reporter
+ * @link_reason_since: jiffies when the link or its down reason last changed
+ * @link_reported: the failure since then was reported
  * @region: devlink region "registers"
  * @fatal_work: reports a fatal firmware error to @fw_reporter
  * @fatal_errors: fatal firmware errors the device reported
@@ -107,6 +110,9 @@ struct lumen_dev {
 	struct lumen_link_event link_hist[LUMEN_LINK_HIST];
 	u64 link_hist_n;
 	u32 link_report;
+	struct work_struct link_report_work;
+	unsigned long link_reason_since;
+	bool link_reported;
 	struct devlink_region *region;
 	struct work_struct fatal_work;
 	atomic_t fatal_errors;
@@ -199,6 +205,7 @@ void lumen_link_update(struct lumen_dev *ld);
 int lumen_link_health_create(struct lumen_dev *ld);
 void lumen_link_health_destroy(struct lumen_dev *ld);
 void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason);
+void lumen_link_health_check(struct lumen_dev *ld, u32 reason);
 void lumen_link_health_work(struct lumen_dev *ld);
 
 /* lumen_irq.c */

@@ -272,8 +272,10 @@ void lumen_link_update(struct lumen_dev *ld)
 	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
 	reason = up ? LUMEN_DOWN_NONE : lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
 	if (up == ln->link_up &&
-	    (up ? st == ln->link_status : reason == ln->link_reason))
+	    (up ? st == ln->link_status : reason == ln->link_reason)) {
+		lumen_link_health_check(ld, reason);
 		return;
+	}
 	ln->link_reason = reason;
 	lumen_link_history_add(ld, st, reason);
 	if (!up && !ln->link_up)
@@ -285,7 +287,7 @@ void lumen_link_update(struct lumen_dev *ld)
 		netif_carrier_off(netdev);
 		ln->link_down_events++;
 	}
-	ln->link_up = up;
+	WRITE_ONCE(ln->link_up, up);
 	ln->link_status = st;
 
 	if (up) {

@@ -11,7 +11,8 @@
 /* devlink health reporter "link": link training failures.  The driver
  * keeps a history of the link's states and down reasons; a training
  * failure (no frame lock, a partner that does not hear this port, a FEC
- * or speed mismatch, a bit error ratio beyond the FEC) is reported.
+ * or speed mismatch, a bit error ratio beyond the FEC) that lasts is
+ * reported.
  * Diagnose shows the link and each lane now, dump the history.  Recover
  * retrains: the port's transmitter goes off and on, so that both ends
  * start training again.  A failure that persists recurs within the
@@ -20,6 +21,7 @@
  */
 
 #define LUMEN_LINK_GRACE_MS	60000
+#define LUMEN_LINK_REPORT_AFTER	(2 * HZ)
 
 static bool lumen_reason_is_training(u32 reason)
 {
@@ -41,9 +43,7 @@ static bool lumen_reason_is_training(u32 reason)
  * @status: PORT_STATUS
  * @reason: PORT_DOWN_REASON, LUMEN_DOWN_NONE while up
  *
- * Called under RTNL by lumen_link_update() on every change.  Asks for a
- * health report (lumen_link_health_work()) when the link went down, or
- * stayed down, for a training failure.
+ * Called under RTNL by lumen_link_update() on every change.
  */
 void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
 {
@@ -56,24 +56,56 @@ void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
 	ev->reason = reason;
 	ld->link_hist_n++;
 	spin_unlock_bh(&ld->link_hist_lock);
-	if (lumen_reason_is_training(reason))
-		WRITE_ONCE(ld->link_report, reason);
+	ld->link_reason_since = jiffies;
+	ld->link_reported = false;
 }
 
 /**
- * lumen_link_health_work - report a training failure, outside RTNL
+ * lumen_link_health_check - is a training failure to be reported?
  * @ld: the device
+ * @reason: PORT_DOWN_REASON now, LUMEN_DOWN_NONE while up
  *
- * Called by the link work item once it dropped RTNL: devlink may recover
- * at once, and recovering takes RTNL.
+ * Called under RTNL by lumen_link_update() on every look at the link:
+ * on link interrupts, and once a second while the link is down.  Two
+ * ends coming up pass through "partner not ready" for a moment, so a
+ * failure counts once it held for LUMEN_LINK_REPORT_AFTER; it is then
+ * reported once (lumen_link_health_work()), until the reason changes.
  */
-void lumen_link_health_work(struct lumen_dev *ld)
+void lumen_link_health_check(struct lumen_dev *ld, u32 reason)
 {
+	if (!lumen_reason_is_training(reason) || ld->link_reported ||
+	    time_before(jiffies, ld->link_reason_since + LUMEN_LINK_REPORT_AFTER))
+		return;
+	ld->link_reported = true;
+	WRITE_ONCE(ld->link_report, reason);
+}
+
+/* Report a training failure.  A work item of its own: devlink takes the
+ * instance lock to recover, and a reload holds that lock while it waits
+ * for the link work (lumen_irq_misc_disable()), so the link work cannot
+ * report itself.
+ */
+static void lumen_link_report_work(struct work_struct *work)
+{
+	struct lumen_dev *ld = container_of(work, struct lumen_dev,
+					    link_report_work);
 	u32 reason = xchg(&ld->link_report, LUMEN_DOWN_NONE);
 
 	if (reason != LUMEN_DOWN_NONE)
 		devlink_health_report(ld->link_reporter,
 				      lumen_down_reason_str(reason), NULL);
+}
+
+/**
+ * lumen_link_health_work - hand a training failure to the reporter
+ * @ld: the device
+ *
+ * Called by the link work item once it dropped RTNL.
+ */
+void lumen_link_health_work(struct lumen_dev *ld)
+{
+	if (READ_ONCE(ld->link_report) != LUMEN_DOWN_NONE)
+		schedule_work(&ld->link_report_work);
 }
 
 static int lumen_link_recover(struct devlink_health_reporter *reporter,
@@ -213,6 +245,7 @@ static const struct devlink_health_reporter_ops lumen_link_reporter_ops = {
 int lumen_link_health_create(struct lumen_dev *ld)
 {
 	spin_lock_init(&ld->link_hist_lock);
+	INIT_WORK(&ld->link_report_work, lumen_link_report_work);
 	ld->link_reporter =
 		devlink_health_reporter_create(lumen_to_devlink(ld),
 					       &lumen_link_reporter_ops,
@@ -226,5 +259,6 @@ int lumen_link_health_create(struct lumen_dev *ld)
  */
 void lumen_link_health_destroy(struct lumen_dev *ld)
 {
+	cancel_work_sync(&ld->link_report_work);
 	devlink_health_reporter_destroy(ld->link_reporter);
 }
