@@ -42,6 +42,122 @@ bool lumen_lane_los(LumenState *s)
     return s->lane_los & MAKE_64BIT_MASK(0, lumen_lane_active(s));
 }
 
+/* ---- bring-up ----------------------------------------------------------- */
+
+static unsigned lumen_lane_rate(LumenState *s)
+{
+    return LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg);
+}
+
+/* Equalization takes longer the faster a PAM4 lane runs. */
+static int64_t lumen_bringup_eq_us(LumenState *s)
+{
+    switch (lumen_lane_rate(s)) {
+    case LUMEN_LANE_RATE_25G:
+        return LUMEN_BRINGUP_EQ_NRZ_US;
+    case LUMEN_LANE_RATE_50G:
+        return LUMEN_BRINGUP_EQ_PAM4_US;
+    case LUMEN_LANE_RATE_100G:
+        return LUMEN_BRINGUP_EQ_PAM4_US * 3 / 2;
+    default:
+        return LUMEN_BRINGUP_EQ_PAM4_US * 5 / 2;
+    }
+}
+
+/* Device time from the start of bring-up to lane @n entering @state. */
+static int64_t lumen_bringup_lane_us(LumenState *s, unsigned n,
+                                     unsigned state)
+{
+    int64_t us = n * LUMEN_BRINGUP_SKEW_US;
+
+    if (state > LUMEN_LSTATE_SIGNAL) {
+        us += LUMEN_BRINGUP_SIGNAL_US;
+    }
+    if (state > LUMEN_LSTATE_CDR) {
+        us += LUMEN_BRINGUP_CDR_US;
+    }
+    if (state > LUMEN_LSTATE_EQ) {
+        us += lumen_bringup_eq_us(s);
+    }
+    return us;
+}
+
+/* ... and the whole port, aligned and with its FEC locked. */
+static int64_t lumen_bringup_total_us(LumenState *s)
+{
+    return lumen_bringup_lane_us(s, lumen_lane_active(s) - 1,
+                                 LUMEN_LSTATE_LOCKED) +
+           LUMEN_BRINGUP_PCS_US +
+           (s->fec_mode != LUMEN_FEC_OFF ? LUMEN_BRINGUP_FEC_US : 0);
+}
+
+static int64_t lumen_bringup_elapsed_us(LumenState *s)
+{
+    return (qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) - s->bringup_start) /
+           SCALE_US;
+}
+
+/*
+ * The port receives its partner otherwise well: are its lanes up?  The
+ * first call starts the bring-up; the timer looks at the link again once
+ * it is done.
+ */
+bool lumen_lane_bringup_done(LumenState *s)
+{
+    int64_t total = lumen_bringup_total_us(s);
+
+    if (!s->bringup_on) {
+        s->bringup_on = true;
+        s->bringup_start = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+        timer_mod(s->bringup_timer, s->bringup_start + total * SCALE_US);
+        trace_lumen_lane_bringup(lumen_lane_active(s), total);
+        return false;
+    }
+    if (lumen_bringup_elapsed_us(s) < total) {
+        return false;
+    }
+    s->bringup_us = total;
+    return true;
+}
+
+/* What the port receives broke, or its settings changed: start over. */
+void lumen_lane_bringup_stop(LumenState *s)
+{
+    if (s->bringup_on) {
+        s->bringup_on = false;
+        timer_del(s->bringup_timer);
+    }
+}
+
+static void lumen_lane_bringup_timer(void *opaque)
+{
+    lumen_port_update_link(opaque);
+}
+
+/* Where lane @n is in its bring-up (LUMEN_LSTATE_*). */
+static unsigned lumen_lane_state(LumenState *s, unsigned n)
+{
+    int64_t t;
+    unsigned st;
+
+    if (!lumen_lane_lit(s, n)) {
+        return LUMEN_LSTATE_OFF;
+    }
+    if (s->test_faults & LUMEN_FAULT_TRAINING) {
+        return LUMEN_LSTATE_EQ;         /* equalization never converges */
+    }
+    if (!s->bringup_on) {
+        return LUMEN_LSTATE_SIGNAL;     /* held back by another fault */
+    }
+    t = lumen_bringup_elapsed_us(s);
+    for (st = LUMEN_LSTATE_LOCKED; st > LUMEN_LSTATE_SIGNAL; st--) {
+        if (t >= lumen_bringup_lane_us(s, n, st)) {
+            break;
+        }
+    }
+    return st;
+}
+
 /* The port's speed in Gb/s: its lanes times their rate. */
 unsigned lumen_lane_port_gbps(LumenState *s)
 {
@@ -199,6 +315,7 @@ bool lumen_fec_write(LumenState *s, uint32_t val)
     if (mode != s->fec_mode) {
         trace_lumen_fec_mode(s->fec_mode, mode);
         s->fec_mode = mode;
+        lumen_lane_bringup_stop(s);
         lumen_port_update_link(s);
     }
     return true;
@@ -222,6 +339,7 @@ bool lumen_lane_cfg_write(LumenState *s, uint32_t val)
         s->port_cfg = cfg;
         trace_lumen_lane_cfg(lanes, lumen_lane_port_gbps(s));
         memset(s->ber_acc, 0, sizeof(s->ber_acc));
+        lumen_lane_bringup_stop(s);
         lumen_port_update_link(s);
     }
     return true;
@@ -231,17 +349,19 @@ bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val)
 {
     hwaddr off = addr - LUMEN_LANE_BASE;
     unsigned n = off / LUMEN_LANE_STRIDE;
+    unsigned state;
     bool signal;
 
     /* a lane the port does not run on is dark */
     signal = lumen_lane_lit(s, n);
     switch (off % LUMEN_LANE_STRIDE) {
     case LUMEN_LANE_STATUS:
-        *val = 0;
+        state = lumen_lane_state(s, n);
+        *val = LUMEN_FIELD_PREP(LUMEN_LANE_STATUS_STATE, state);
         if (signal) {
             *val |= LUMEN_LANE_STATUS_SIGNAL;
         }
-        if (signal && !(s->test_faults & LUMEN_FAULT_TRAINING)) {
+        if (state == LUMEN_LSTATE_LOCKED) {
             *val |= LUMEN_LANE_STATUS_LOCK;
         }
         return true;
@@ -275,14 +395,19 @@ void lumen_lane_reset(LumenState *s)
     s->fec_lost = false;
     memset(s->ber_acc, 0, sizeof(s->ber_acc));
     timer_del(s->lane_timer);
+    lumen_lane_bringup_stop(s);
+    s->bringup_us = 0;
 }
 
 void lumen_lane_realize(LumenState *s)
 {
     s->lane_timer = timer_new_ms(QEMU_CLOCK_VIRTUAL, lumen_lane_tick, s);
+    s->bringup_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                    lumen_lane_bringup_timer, s);
 }
 
 void lumen_lane_unrealize(LumenState *s)
 {
     timer_free(s->lane_timer);
+    timer_free(s->bringup_timer);
 }

@@ -115,8 +115,8 @@ static bool lumen_port_partner_up(LumenState *s)
            lumen_train_partner_seen(s);
 }
 
-/* Why this port does not receive its partner well; NONE if it does. */
-static uint32_t lumen_port_rx_blocker(LumenState *s)
+/* What breaks this port's reception of its partner; NONE if nothing. */
+static uint32_t lumen_port_rx_fault(LumenState *s)
 {
     if (!lumen_port_partner_up(s)) {
         return LUMEN_DOWN_NO_PARTNER;
@@ -137,6 +137,24 @@ static uint32_t lumen_port_rx_blocker(LumenState *s)
         return LUMEN_DOWN_HIGH_BER;
     }
     return LUMEN_DOWN_NONE;
+}
+
+/*
+ * Why this port does not receive its partner well; NONE if it does: no
+ * fault, and the lanes brought up.  A fault stops the bring-up.
+ */
+static uint32_t lumen_port_rx_blocker(LumenState *s)
+{
+    uint32_t reason = lumen_port_rx_fault(s);
+
+    if (reason == LUMEN_DOWN_NONE && !lumen_port_has_signal(s)) {
+        reason = LUMEN_DOWN_NO_SIGNAL;  /* our module is dark */
+    }
+    if (reason != LUMEN_DOWN_NONE) {
+        lumen_lane_bringup_stop(s);
+        return reason;
+    }
+    return lumen_lane_bringup_done(s) ? LUMEN_DOWN_NONE : LUMEN_DOWN_BRINGUP;
 }
 
 /* What training tells the partner: READY when this is true. */
@@ -286,6 +304,9 @@ bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
     case LUMEN_PORT_CFG:
         *val = s->port_cfg;
         break;
+    case LUMEN_PORT_BRINGUP_US:
+        *val = s->bringup_us;
+        break;
     default:
         return false;
     }
@@ -326,6 +347,7 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
         return lumen_lane_cfg_write(s, val);
     case LUMEN_PORT_STATUS:
     case LUMEN_PORT_DOWN_REASON:
+    case LUMEN_PORT_BRINGUP_US:
         break;                          /* read-only */
     default:
         return false;

@@ -163,6 +163,12 @@ struct LumenState {
     uint64_t ber_acc[LUMEN_NUM_LANES];     /* error bits short of one */
     bool fec_lost;          /* a tick found a lane beyond the FEC */
 
+    /* Lane bring-up: running since bringup_start while bringup_on */
+    QEMUTimer *bringup_timer;
+    bool bringup_on;
+    int64_t bringup_start;
+    uint32_t bringup_us;    /* PORT_BRINGUP_US */
+
     /* Link training: what the partner said last, what we said last */
     QEMUTimer *train_timer;
     bool partner_seen;
@@ -388,6 +394,8 @@ void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber);
 uint32_t lumen_lane_get_ber(LumenState *s, unsigned n);
 unsigned lumen_lane_active(LumenState *s);
 bool lumen_lane_lit(LumenState *s, unsigned n);
+bool lumen_lane_bringup_done(LumenState *s);
+void lumen_lane_bringup_stop(LumenState *s);
 bool lumen_lane_los(LumenState *s);
 unsigned lumen_lane_port_gbps(LumenState *s);
 bool lumen_lane_cfg_write(LumenState *s, uint32_t val);

@@ -131,7 +131,9 @@
 #define LUMEN_PORT_CFG			0x0220	/* RW, lanes and lane rate */
 #define   LUMEN_PORT_CFG_LANES		GENMASK(3, 0)	/* 1, 2, 4 or 8 */
 #define   LUMEN_PORT_CFG_RATE		GENMASK(9, 8)	/* LUMEN_LANE_RATE_* */
-#define LUMEN_PORT_END			0x0224
+#define LUMEN_PORT_BRINGUP_US		0x0224	/* RO, device time the last */
+					/* lane bring-up took; 0: none yet */
+#define LUMEN_PORT_END			0x0228
 
 /* CMIS: the management interface of the pluggable module (QSFP-DD or
  * OSFP, CMIS 5.0), the two-wire bus a host reaches a module through.
@@ -321,9 +323,34 @@ enum lumen_fec_mode {
 #define LUMEN_LANE_STATUS		0x00	/* RO */
 #define   LUMEN_LANE_STATUS_SIGNAL	BIT(0)	/* light on the RX lane */
 #define   LUMEN_LANE_STATUS_LOCK	BIT(1)	/* frame lock */
+#define   LUMEN_LANE_STATUS_STATE	GENMASK(6, 4)	/* LUMEN_LSTATE_* */
 #define LUMEN_LANE_BER			0x04	/* RO, pre-FEC bit error ratio */
 					/* in errors per 10^12 bits */
 #define LUMEN_LANE_END			LUMEN_LANE(LUMEN_NUM_LANES, 0)
+
+/* Bring-up of an RX lane once light and a partner are there, in device
+ * time: signal detect, clock and data recovery, then equalization (link
+ * training proper: long for PAM4), each lane a little after the one
+ * before; then the port aligns its PCS lanes and, with FEC on, locks the
+ * FEC.  Until then the link is down (LUMEN_DOWN_BRINGUP) and the port's
+ * training frames do not say READY.  Anything that breaks what the port
+ * receives, or a new lane, rate or FEC setting, starts it over.
+ */
+enum lumen_lane_state {
+	LUMEN_LSTATE_OFF = 0,		/* no light, or a lane not in use */
+	LUMEN_LSTATE_SIGNAL = 1,	/* detecting the signal */
+	LUMEN_LSTATE_CDR = 2,		/* recovering the clock */
+	LUMEN_LSTATE_EQ = 3,		/* equalizing (link training) */
+	LUMEN_LSTATE_LOCKED = 4,	/* frame lock */
+};
+
+#define LUMEN_BRINGUP_SIGNAL_US		1000
+#define LUMEN_BRINGUP_CDR_US		5000
+#define LUMEN_BRINGUP_EQ_NRZ_US		20000	/* 25G NRZ */
+#define LUMEN_BRINGUP_EQ_PAM4_US	80000	/* 50G PAM4; x1.5, x2.5 above */
+#define LUMEN_BRINGUP_SKEW_US		1500	/* lane n starts n times this late */
+#define LUMEN_BRINGUP_PCS_US		2000
+#define LUMEN_BRINGUP_FEC_US		1000
 
 /* What the port's LED shows, as PORT_LED sets it; reset to NORMAL.  A
  * write of a reserved mode is ignored.
@@ -350,6 +377,7 @@ enum lumen_down_reason {
 	LUMEN_DOWN_NO_MODULE = 9,	/* no module plugged in */
 	LUMEN_DOWN_MODULE_LOW_POWER = 10, /* the module is not ready */
 	LUMEN_DOWN_MODULE_HOT = 11,	/* the module shut down, overheated */
+	LUMEN_DOWN_BRINGUP = 12,	/* the lanes are still coming up */
 	LUMEN_DOWN_NUM			/* values from here on are reserved */
 };
 

@@ -86,6 +86,10 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 		.ext_state = ETHTOOL_LINK_EXT_STATE_OVERHEAT,
 		.has_ext_state = true,
 	},
+	/* not a failure: the kernel has no state for "coming up" */
+	[LUMEN_DOWN_BRINGUP] = {
+		.text = "the lanes are coming up",
+	},
 	[LUMEN_DOWN_PARTNER_NOT_READY] = {
 		.text = "the link partner does not receive this port",
 		.ext_state = ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE,

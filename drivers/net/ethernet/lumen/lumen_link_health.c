@@ -122,6 +122,24 @@ static int lumen_link_recover(struct devlink_health_reporter *reporter,
 	return err;
 }
 
+static const char * const lumen_lane_states[] = {
+	[LUMEN_LSTATE_OFF] = "off",
+	[LUMEN_LSTATE_SIGNAL] = "signal_detect",
+	[LUMEN_LSTATE_CDR] = "cdr_lock",
+	[LUMEN_LSTATE_EQ] = "equalization",
+	[LUMEN_LSTATE_LOCKED] = "locked",
+};
+
+static const char *lumen_lane_state_str(u32 status)
+{
+	u32 state = FIELD_GET(LUMEN_LANE_STATUS_STATE, status);
+
+	/* an untrusted value: a reserved state is no state */
+	if (state >= ARRAY_SIZE(lumen_lane_states))
+		return "unknown";
+	return lumen_lane_states[state];
+}
+
 static int lumen_fmsg_lane(struct devlink_fmsg *fmsg, struct lumen_dev *ld,
 			   unsigned int n)
 {
@@ -130,6 +148,8 @@ static int lumen_fmsg_lane(struct devlink_fmsg *fmsg, struct lumen_dev *ld,
 
 	err = devlink_fmsg_obj_nest_start(fmsg);
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "lane", n);
+	err = err ?: devlink_fmsg_string_pair_put(fmsg, "state",
+						  lumen_lane_state_str(st));
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "signal",
 						st & LUMEN_LANE_STATUS_SIGNAL);
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "frame_lock",
@@ -161,6 +181,8 @@ static int lumen_fmsg_link_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld)
 					       LUMEN_LANE_GBPS(rate));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "fec",
 					       FIELD_GET(LUMEN_PORT_FEC_MODE, fec));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "last_bringup_us",
+					       lumen_rd32(ld, LUMEN_PORT_BRINGUP_US));
 	err = err ?: devlink_fmsg_arr_pair_nest_start(fmsg, "lanes");
 	for (n = 0; !err && n < LUMEN_NUM_LANES; n++)
 		err = lumen_fmsg_lane(fmsg, ld, n);

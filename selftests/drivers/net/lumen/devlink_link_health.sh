@@ -61,7 +61,7 @@ healthy_when_up()
 		fail_msg "not healthy" || return 1
 	devlink health diagnose "$DL" reporter link > "$TMP/diag" || return 1
 	grep -q "link: true" "$TMP/diag" || fail_msg "diagnose: $(cat "$TMP/diag")" || return 1
-	[ "$(grep -c "signal: true frame_lock: true" "$TMP/diag")" = 8 ] ||
+	[ "$(grep -c "state: locked signal: true frame_lock: true" "$TMP/diag")" = 8 ] ||
 		fail_msg "not 8 locked lanes: $(cat "$TMP/diag")"
 }
 
@@ -78,7 +78,7 @@ training_failure_recovered()
 	dmesg_since | grep -q "link retrained" || fail_msg "no retrain logged" || return 1
 	devlink health diagnose "$DL" reporter link > "$TMP/diag" || return 1
 	grep -q "reason: link training failed, no frame lock" "$TMP/diag" &&
-		grep -q "frame_lock: false" "$TMP/diag" ||
+		[ "$(grep -c "state: equalization signal: true frame_lock: false" "$TMP/diag")" = 8 ] ||
 		fail_msg "diagnose: $(cat "$TMP/diag")" || return 1
 	devlink health dump show "$DL" reporter link > "$TMP/dump" || return 1
 	tail -n 4 "$TMP/dump" | sed 's/^/# /'

@@ -14,6 +14,8 @@
 # ready (link training), and the host cannot forge training frames.
 # Loss of signal on a single lane in use takes the link down too (only
 # that lane dark); on a lane the port does not run on it changes nothing.
+# The lanes' bring-up takes the time of its stages, longer for faster
+# PAM4 lanes.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -178,7 +180,8 @@ lane_los()
 lanes_with_light()
 {
 	devlink health diagnose "pci/$BDF_A" reporter link |
-		awk '$1 == "lane:" && $4 == "true" { printf "%s ", $2 }'
+		awk '$1 == "lane:" { for (i = 2; i < NF; i++)
+			if ($i == "signal:" && $(i + 1) == "true") printf "%s ", $2 }'
 }
 
 # Loss of signal on one lane the port runs on takes the link down for
@@ -213,6 +216,29 @@ speed_both()
 	wait_for 10 both_on
 }
 
+# last_bringup_us: how long the device took to bring the lanes up, the
+# last time
+last_bringup_us()
+{
+	devlink health diagnose "pci/$BDF_A" reporter link |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "last_bringup_us:") print $(i + 1) }'
+}
+
+# Lanes come up through signal detect, CDR and equalization, the last a
+# lane later than the first, then the PCS and FEC lock: about 0.1 s for
+# 8 lanes of 50G PAM4, 0.21 s for 4 of 200G PAM4 (longer equalization).
+bringup_time()
+{
+	t50=$(last_bringup_us)
+	log "8 x 50G: $t50 us"
+	[ "$t50" -gt 80000 ] && [ "$t50" -lt 120000 ] || fail_msg "out of range" || return 1
+	speed_both 800000 4 || fail_msg "no link on 4 x 200G" || return 1
+	t200=$(last_bringup_us)
+	log "4 x 200G: $t200 us"
+	[ "$t200" -gt 200000 ] && [ "$t200" -lt 250000 ] || fail_msg "out of range" || return 1
+	speed_both 400000 8 && ns_works
+}
+
 # On 4 lanes, loss of signal on the 4 dark ones changes nothing; on a
 # lane in use it takes the link down.
 dark_lane_los_ignored()
@@ -228,13 +254,14 @@ dark_lane_los_ignored()
 	speed_both 400000 8 && ns_works
 }
 
-ktap_header 10
+ktap_header 11
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "no_partner" no_partner
 ktap_check "loss_of_signal" loss_of_signal
 ktap_check "one_lane_los" one_lane_los
 ktap_check "dark_lane_los_ignored" dark_lane_los_ignored
+ktap_check "bringup_time" bringup_time
 ktap_check "training_failure" training_failure
 ktap_check "first_reason_wins" first_reason_wins
 ktap_check "partner_not_ready" partner_not_ready
