@@ -333,7 +333,7 @@ static void lumen_mod_update_lanes(LumenState *s)
         lumen_mod_lane_flags(s, MOD_P11_TX_PWR_FLAGS, n,
                              lumen_mod_flags16(tx_pwr,
                                                lumen_mod_tx_pwr_limits));
-        if (rx) {
+        if (rx && lumen_lane_lit(s, n)) {
             lumen_mod_lane_flags(s, MOD_P11_RX_PWR_FLAGS, n,
                                  lumen_mod_flags16(rx_pwr,
                                                    lumen_mod_rx_pwr_limits));

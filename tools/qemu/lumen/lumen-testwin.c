@@ -219,6 +219,10 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
     if (!visit_type_uint32(v, name, &faults, errp)) {
         return;
     }
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "%s: only on a running device", name);
+        return;
+    }
     if (faults & ~valid) {
         error_setg(errp, "test-faults: 0x%" PRIx32 " has bits that are no "
                    "fault (valid: 0x%" PRIx32 ")", faults, valid);
@@ -246,9 +250,15 @@ static void lumen_testwin_set_reg(Object *obj, Visitor *v, const char *name,
 {
     uint32_t val;
 
-    if (visit_type_uint32(v, name, &val, errp)) {
-        lumen_testwin_write(LUMEN(obj), (uintptr_t)opaque, val, 4);
+    if (!visit_type_uint32(v, name, &val, errp)) {
+        return;
     }
+    if (!DEVICE(obj)->realized) {
+        /* the window acts on a running device; use fail-reset at start */
+        error_setg(errp, "%s: only on a running device", name);
+        return;
+    }
+    lumen_testwin_write(LUMEN(obj), (uintptr_t)opaque, val, 4);
 }
 
 static void lumen_testwin_add_reg(ObjectClass *klass, const char *name,

@@ -133,6 +133,7 @@ struct lumen_dev {
 /* lumen_dev::flags */
 #define LUMEN_F_GONE		0	/* reads all-ones: stop touching it */
 #define LUMEN_F_RESETTING	1	/* between reset prepare and done */
+#define LUMEN_F_NO_REPORTS	2	/* being removed: no link reports */
 
 static inline bool lumen_gone(const struct lumen_dev *ld)
 {
@@ -207,6 +208,7 @@ void lumen_link_health_destroy(struct lumen_dev *ld);
 void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason);
 void lumen_link_health_check(struct lumen_dev *ld, u32 reason);
 void lumen_link_health_work(struct lumen_dev *ld);
+void lumen_link_health_stop(struct lumen_dev *ld);
 
 /* lumen_irq.c */
 int lumen_irq_init(struct lumen_dev *ld);

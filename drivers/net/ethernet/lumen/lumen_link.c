@@ -269,7 +269,8 @@ void lumen_link_update(struct lumen_dev *ld)
 	u32 st, reason;
 	bool up;
 
-	if (!netdev)
+	/* between reset prepare and done the registers may not answer */
+	if (!netdev || !lumen_regs_readable(ld))
 		return;
 	ln = netdev_priv(netdev);
 	st = lumen_rd32(ld, LUMEN_PORT_STATUS);

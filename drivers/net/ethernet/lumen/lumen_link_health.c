@@ -10,9 +10,8 @@
 
 /* devlink health reporter "link": link training failures.  The driver
  * keeps a history of the link's states and down reasons; a training
- * failure (no frame lock, a partner that does not hear this port, a FEC
- * or speed mismatch, a bit error ratio beyond the FEC) that lasts is
- * reported.
+ * failure of this port (no frame lock, a FEC or speed mismatch, a bit
+ * error ratio beyond the FEC) that lasts is reported.
  * Diagnose shows the link and each lane now, dump the history.  Recover
  * retrains: the port's transmitter goes off and on, so that both ends
  * start training again.  A failure that persists recurs within the
@@ -25,9 +24,11 @@
 
 static bool lumen_reason_is_training(u32 reason)
 {
+	/* a partner that does not hear this port is the partner's failure,
+	 * which it reports itself; retraining here would only disturb it
+	 */
 	switch (reason) {
 	case LUMEN_DOWN_TRAINING:
-	case LUMEN_DOWN_PARTNER_NOT_READY:
 	case LUMEN_DOWN_FEC_MISMATCH:
 	case LUMEN_DOWN_SPEED_MISMATCH:
 	case LUMEN_DOWN_HIGH_BER:
@@ -58,6 +59,8 @@ void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
 	spin_unlock_bh(&ld->link_hist_lock);
 	ld->link_reason_since = jiffies;
 	ld->link_reported = false;
+	/* a report not yet made is about a state that is gone */
+	WRITE_ONCE(ld->link_report, LUMEN_DOWN_NONE);
 }
 
 /**
@@ -91,7 +94,7 @@ static void lumen_link_report_work(struct work_struct *work)
 					    link_report_work);
 	u32 reason = xchg(&ld->link_report, LUMEN_DOWN_NONE);
 
-	if (reason != LUMEN_DOWN_NONE)
+	if (reason != LUMEN_DOWN_NONE && !test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
 		devlink_health_report(ld->link_reporter,
 				      lumen_down_reason_str(reason), NULL);
 }
@@ -104,18 +107,40 @@ static void lumen_link_report_work(struct work_struct *work)
  */
 void lumen_link_health_work(struct lumen_dev *ld)
 {
-	if (READ_ONCE(ld->link_report) != LUMEN_DOWN_NONE)
+	if (READ_ONCE(ld->link_report) != LUMEN_DOWN_NONE &&
+	    !test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
 		schedule_work(&ld->link_report_work);
+}
+
+/**
+ * lumen_link_health_stop - no more link reports: the device goes away
+ * @ld: the device, its devlink instance still registered
+ */
+void lumen_link_health_stop(struct lumen_dev *ld)
+{
+	set_bit(LUMEN_F_NO_REPORTS, &ld->flags);
+	cancel_work_sync(&ld->link_report_work);
 }
 
 static int lumen_link_recover(struct devlink_health_reporter *reporter,
 			      void *priv_ctx, struct netlink_ext_ack *extack)
 {
 	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	struct lumen_net *ln;
 	int err;
 
 	rtnl_lock();
+	ln = ld->netdev ? netdev_priv(ld->netdev) : NULL;
+	if (ln && ln->link_up) {
+		rtnl_unlock();
+		return 0;		/* up again meanwhile: nothing to do */
+	}
 	err = lumen_port_retrain(ld);
+	if (!err) {
+		/* a failure that outlasts the retrain is reported again */
+		ld->link_reason_since = jiffies;
+		ld->link_reported = false;
+	}
 	rtnl_unlock();
 	if (err)
 		NL_SET_ERR_MSG_MOD(extack, "the port is down or being reset: nothing to retrain");

@@ -27,13 +27,22 @@ static u32 lumen_port_rx_mode(const struct net_device *netdev)
 	return mode;
 }
 
+/* PORT_CTRL is changed from RTNL context and from ndo_set_rx_mode, which
+ * may run without RTNL: every read-modify-write holds port_ctrl_lock.
+ */
+static void lumen_port_ctrl_rmw(struct lumen_net *ln, u32 clear, u32 set)
+{
+	spin_lock_bh(&ln->port_ctrl_lock);
+	lumen_rmw32(ln->ld, LUMEN_PORT_CTRL, clear, set);
+	spin_unlock_bh(&ln->port_ctrl_lock);
+}
+
 static void lumen_set_rx_mode(struct net_device *netdev)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
-	lumen_rmw32(ln->ld, LUMEN_PORT_CTRL,
-		    LUMEN_PORT_CTRL_PROMISC | LUMEN_PORT_CTRL_ALLMULTI,
-		    lumen_port_rx_mode(netdev));
+	lumen_port_ctrl_rmw(ln, LUMEN_PORT_CTRL_PROMISC | LUMEN_PORT_CTRL_ALLMULTI,
+			    lumen_port_rx_mode(netdev));
 }
 
 /* MAC loopback is a feature (ethtool -K DEV loopback on): the port's
@@ -55,9 +64,11 @@ static void lumen_port_enable(struct lumen_net *ln)
 	lumen_fec_apply(ln);
 	lumen_lanes_apply(ln);
 	lumen_module_power_apply(ld);
+	spin_lock_bh(&ln->port_ctrl_lock);
 	lumen_wr32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
 		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev) |
 		   lumen_port_loopback_mode(netdev->features));
+	spin_unlock_bh(&ln->port_ctrl_lock);
 }
 
 /**
@@ -73,8 +84,8 @@ void lumen_port_loopback(struct lumen_net *ln, bool on)
 {
 	ASSERT_RTNL();
 	if (ln->queues_up)
-		lumen_rmw32(ln->ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_LOOPBACK,
-			    on ? LUMEN_PORT_CTRL_LOOPBACK : 0);
+		lumen_port_ctrl_rmw(ln, LUMEN_PORT_CTRL_LOOPBACK,
+				    on ? LUMEN_PORT_CTRL_LOOPBACK : 0);
 }
 
 /**
@@ -96,8 +107,10 @@ int lumen_port_retrain(struct lumen_dev *ld)
 	ln = netdev_priv(ld->netdev);
 	if (!ln->queues_up || !lumen_regs_readable(ld))
 		return -ENETDOWN;
+	spin_lock_bh(&ln->port_ctrl_lock);
 	lumen_rmw32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN, 0);
 	lumen_rmw32(ld, LUMEN_PORT_CTRL, 0, LUMEN_PORT_CTRL_TX_EN);
+	spin_unlock_bh(&ln->port_ctrl_lock);
 	netdev_info(ld->netdev, "link retrained\n");
 	return 0;
 }
@@ -115,7 +128,9 @@ static int lumen_set_features(struct net_device *netdev,
 
 static void lumen_port_disable(struct lumen_net *ln)
 {
+	spin_lock_bh(&ln->port_ctrl_lock);
 	lumen_wr32(ln->ld, LUMEN_PORT_CTRL, 0);
+	spin_unlock_bh(&ln->port_ctrl_lock);
 	lumen_module_power_apply(ln->ld);
 }
 
@@ -197,8 +212,11 @@ static void lumen_queues_down(struct lumen_net *ln)
 	cancel_delayed_work_sync(&ln->service_task);
 	lumen_port_disable(ln);
 	netif_carrier_off(netdev);
-	ln->link_up = false;
+	WRITE_ONCE(ln->link_up, false);
 	ln->queues_up = false;
+	/* a new start for the link history and its failure reports */
+	ln->link_reason = LUMEN_DOWN_ADMIN;
+	lumen_link_history_add(ln->ld, 0, LUMEN_DOWN_ADMIN);
 	lumen_qps_stop(ln);
 	lumen_rings_free(ln);
 }
@@ -442,6 +460,7 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	ln->num_qp = min_t(u16, ld->max_qp, netif_get_num_default_rss_queues());
 	ln->tx_ring_size = LUMEN_DEFAULT_RING;
 	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
+	spin_lock_init(&ln->port_ctrl_lock);
 	INIT_WORK(&ln->restart_task, lumen_restart_task);
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 	ln->adaptive_rx = true;

@@ -36,6 +36,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @link_up: the link state last reported, so that changes log once
  * @link_status: PORT_STATUS when the link was last seen up: its speed
  * @link_reason: PORT_DOWN_REASON when the link was last seen down
+ * @port_ctrl_lock: serialises read-modify-writes of PORT_CTRL
  * @queues_up: rings allocated and queue pairs started; false while the
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
@@ -63,6 +64,7 @@ struct lumen_net {
 	bool link_up;
 	u32 link_status;
 	u32 link_reason;
+	spinlock_t port_ctrl_lock;		/* see above */
 	bool queues_up;
 	struct delayed_work service_task;
 	struct work_struct restart_task;

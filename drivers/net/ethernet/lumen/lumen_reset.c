@@ -34,6 +34,8 @@ void lumen_reset_prepare(struct lumen_dev *ld)
 	rtnl_unlock();
 	mutex_lock(&ld->cmis_lock);
 	lumen_stats_fold(ld);
+	/* the service task may have queued it before quiesce stopped it */
+	flush_work(&ld->link_work);
 }
 
 /* A reset boots the stored firmware once fw_activate asked for it. */

@@ -75,7 +75,7 @@ training_failure_recovered()
 	testwin "$BDF_A" set faults $FAULT_TRAINING || return 1
 	wait_for 10 errors_above "$err0" || fail_msg "no report" || return 1
 	wait_for 10 recovers_above "$rec0" || fail_msg "not recovered" || return 1
-	dmesg_since | grep -q "link retrained" || fail_msg "no retrain logged" || return 1
+	dmesg_since | grep -q "$PORT_A: link retrained" || fail_msg "no retrain logged" || return 1
 	devlink health diagnose "$DL" reporter link > "$TMP/diag" || return 1
 	grep -q "reason: link training failed, no frame lock" "$TMP/diag" &&
 		[ "$(grep -c "state: equalization signal: true frame_lock: false" "$TMP/diag")" = 8 ] ||
