@@ -133,7 +133,7 @@ struct lumen_dev {
 /* lumen_dev::flags */
 #define LUMEN_F_GONE		0	/* reads all-ones: stop touching it */
 #define LUMEN_F_RESETTING	1	/* between reset prepare and done */
-#define LUMEN_F_NO_REPORTS	2	/* being removed: no link reports */
+#define LUMEN_F_NO_REPORTS	2	/* being removed: no health reports */
 
 static inline bool lumen_gone(const struct lumen_dev *ld)
 {
@@ -250,6 +250,7 @@ int lumen_health_create(struct lumen_dev *ld);
 void lumen_health_destroy(struct lumen_dev *ld);
 void lumen_health_tx_report(struct lumen_dev *ld, int qp);
 void lumen_health_fatal(struct lumen_dev *ld);
+void lumen_health_stop(struct lumen_dev *ld);
 
 /* lumen_reset.c */
 void lumen_reset_prepare(struct lumen_dev *ld);

@@ -131,6 +131,8 @@ void lumen_health_tx_report(struct lumen_dev *ld, int qp)
 {
 	struct lumen_tx_report rep = { .qp = qp };
 
+	if (test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
+		return;
 	devlink_health_report(ld->tx_reporter,
 			      qp < 0 ? "TX queue timed out" : "TX engine hung",
 			      &rep);
@@ -201,8 +203,24 @@ static void lumen_fatal_work(struct work_struct *work)
 {
 	struct lumen_dev *ld = container_of(work, struct lumen_dev, fatal_work);
 
-	devlink_health_report(ld->fw_reporter,
-			      "device reported a fatal firmware error", NULL);
+	if (!test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
+		devlink_health_report(ld->fw_reporter,
+				      "device reported a fatal firmware error", NULL);
+}
+
+/**
+ * lumen_health_stop - no more health reports: the device goes away
+ * @ld: the device, its devlink instance still registered
+ *
+ * devlink warns of a report for an instance no longer registered: remove
+ * calls this before devlink_unregister().  Reports being made finish
+ * first; later ones are dropped.
+ */
+void lumen_health_stop(struct lumen_dev *ld)
+{
+	set_bit(LUMEN_F_NO_REPORTS, &ld->flags);
+	cancel_work_sync(&ld->fatal_work);
+	lumen_link_health_stop(ld);
 }
 
 /**

@@ -113,12 +113,11 @@ void lumen_link_health_work(struct lumen_dev *ld)
 }
 
 /**
- * lumen_link_health_stop - no more link reports: the device goes away
- * @ld: the device, its devlink instance still registered
+ * lumen_link_health_stop - wait for a link report being made
+ * @ld: the device, LUMEN_F_NO_REPORTS set (lumen_health_stop())
  */
 void lumen_link_health_stop(struct lumen_dev *ld)
 {
-	set_bit(LUMEN_F_NO_REPORTS, &ld->flags);
 	cancel_work_sync(&ld->link_report_work);
 }
 

@@ -361,7 +361,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	struct lumen_dev *ld = pci_get_drvdata(pdev);
 
 	/* devlink health must not hear of the device once it is gone */
-	lumen_link_health_stop(ld);
+	lumen_health_stop(ld);
 	devlink_unregister(lumen_to_devlink(ld));
 	lumen_params_unregister(ld);
 	/* No fatal-error report (and device reset) from here on. */
