@@ -69,10 +69,11 @@ void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
  * @reason: PORT_DOWN_REASON now, LUMEN_DOWN_NONE while up
  *
  * Called under RTNL by lumen_link_update() on every look at the link:
- * on link interrupts, and once a second while the link is down.  Two
- * ends coming up pass through "partner not ready" for a moment, so a
- * failure counts once it held for LUMEN_LINK_REPORT_AFTER; it is then
- * reported once (lumen_link_health_work()), until the reason changes.
+ * on link interrupts, and once a second while the link is down.  One end
+ * set to new lanes or FEC before the other shows a mismatch for a
+ * moment, so a failure counts once it held for LUMEN_LINK_REPORT_AFTER;
+ * it is then reported once (lumen_link_health_work()), until the reason
+ * changes or a retrain did not help.
  */
 void lumen_link_health_check(struct lumen_dev *ld, u32 reason)
 {
