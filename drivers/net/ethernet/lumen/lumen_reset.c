@@ -32,10 +32,13 @@ void lumen_reset_prepare(struct lumen_dev *ld)
 	rtnl_lock();
 	lumen_netdev_quiesce(ld);
 	rtnl_unlock();
+	/* The service task may have queued it before quiesce stopped it;
+	 * nothing queues it now.  Not under cmis_lock: it takes RTNL, and
+	 * ethtool -m takes cmis_lock under RTNL.
+	 */
+	flush_work(&ld->link_work);
 	mutex_lock(&ld->cmis_lock);
 	lumen_stats_fold(ld);
-	/* the service task may have queued it before quiesce stopped it */
-	flush_work(&ld->link_work);
 }
 
 /* A reset boots the stored firmware once fw_activate asked for it. */
