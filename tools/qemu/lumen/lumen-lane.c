@@ -30,16 +30,30 @@ unsigned lumen_lane_active(LumenState *s)
 /* Light on RX lane @n: the port receives, it runs on the lane, and the
  * lane has no loss of signal of its own.
  */
+/* Lanes whose light is lost on the way: cut, or attenuated out of sight. */
+static uint32_t lumen_lane_unlit(LumenState *s)
+{
+    uint32_t mask = s->lane_los;
+    unsigned n;
+
+    for (n = 0; n < LUMEN_NUM_LANES; n++) {
+        if (LUMEN_TEST_LANE_NIBBLE(s->lane_atten, n) >= LUMEN_ATTEN_DARK_DB) {
+            mask |= BIT(n);
+        }
+    }
+    return mask;
+}
+
 bool lumen_lane_lit(LumenState *s, unsigned n)
 {
     return lumen_port_has_signal(s) && n < lumen_lane_active(s) &&
-           !(s->lane_los & BIT(n));
+           !(lumen_lane_unlit(s) & BIT(n));
 }
 
 /* Loss of signal on a lane the port runs on (a dark one does not count). */
 bool lumen_lane_los(LumenState *s)
 {
-    return s->lane_los & MAKE_64BIT_MASK(0, lumen_lane_active(s));
+    return lumen_lane_unlit(s) & MAKE_64BIT_MASK(0, lumen_lane_active(s));
 }
 
 /* ---- bring-up ----------------------------------------------------------- */

@@ -15,10 +15,14 @@
  * its monitors move: temperature with the lanes it drives and a slow
  * drift, supply voltage, and per active lane TX bias, TX power and the
  * power received from the partner.  Flags follow the monitors against
- * the thresholds of page 02h (while the condition holds: not latched).
+ * the thresholds of page 02h; they are latched, as CMIS has them: a
+ * read by the host clears them (a flag whose condition still holds is
+ * set again at once), and a flag newly set raises the module interrupt.
  * At the temperature high alarm the module shuts down (ModuleFault)
  * until it cools below the high warning.  The test window pulls it out
- * (NO_MODULE) and forces its temperature (TEST_MOD_TEMP).
+ * (NO_MODULE), forces its temperature (TEST_MOD_TEMP), dims the light
+ * each lane receives (TEST_LANE_ATTEN) and ages its lasers
+ * (TEST_LASER_AGE).
  */
 
 #include "qemu/osdep.h"
@@ -70,10 +74,6 @@
 
 /* Upper page 11h */
 #define MOD_P11_DP_STATE        0x80    /* 4 bits a lane */
-#define MOD_P11_TX_PWR_FLAGS    0x8b    /* HA, LA, HW, LW: a bit a lane */
-#define MOD_P11_BIAS_FLAGS      0x8f
-#define MOD_P11_RX_LOS          0x93
-#define MOD_P11_RX_PWR_FLAGS    0x95
 #define MOD_P11_TX_PWR          0x9a    /* 0.1 uW, a word a lane */
 #define MOD_P11_BIAS            0xaa    /* 2 uA */
 #define MOD_P11_RX_PWR          0xba    /* 0.1 uW */
@@ -155,6 +155,7 @@ static void lumen_mod_init_memory(LumenState *s)
 
     memset(s->mod_lower, 0, sizeof(s->mod_lower));
     memset(s->mod_upper, 0, sizeof(s->mod_upper));
+    memset(s->mod_flags_live, 0, sizeof(s->mod_flags_live));
 
     s->mod_lower[MOD_L_ID] = 0x18;                  /* QSFP-DD */
     s->mod_lower[MOD_L_REV] = 0x50;                 /* CMIS 5.0 */
@@ -274,6 +275,53 @@ static unsigned lumen_mod_flags16(uint16_t value, const uint16_t lim[4])
     return lumen_mod_flags(value, limits);
 }
 
+/* Where the live condition of flag byte @off of @page is kept, or NULL. */
+static uint8_t *lumen_mod_flag_live(LumenState *s, unsigned page,
+                                    unsigned off)
+{
+    if (off == LUMEN_MOD_L_FLAGS) {
+        return &s->mod_flags_live[0];
+    }
+    if (page == 0x11 && off >= LUMEN_MOD_P11_TX_PWR_FLAGS &&
+        off < LUMEN_MOD_P11_FLAGS_END) {
+        return &s->mod_flags_live[1 + off - LUMEN_MOD_P11_TX_PWR_FLAGS];
+    }
+    return NULL;
+}
+
+/*
+ * The conditions of flag byte @off of @page are @live now: latch them.
+ * A flag newly set tells the host (the module's IntL).
+ */
+static void lumen_mod_latch(LumenState *s, unsigned page, unsigned off,
+                            uint8_t live)
+{
+    uint8_t *flags = lumen_mod_byte(s, page, off);
+    uint8_t raised = live & ~*flags;
+
+    *lumen_mod_flag_live(s, page, off) = live;
+    *flags |= live;
+    if (raised) {
+        trace_lumen_module_flags(page, off, raised);
+        lumen_intr_raise(s, LUMEN_INTR_MODULE);
+    }
+}
+
+/* The host read flag bytes: only what still holds stays set. */
+static void lumen_mod_flags_read(LumenState *s, unsigned page, unsigned off,
+                                 unsigned len)
+{
+    unsigned i;
+
+    for (i = off; i < off + len; i++) {
+        uint8_t *live = lumen_mod_flag_live(s, page, i);
+
+        if (live) {
+            *lumen_mod_byte(s, page, i) = *live;
+        }
+    }
+}
+
 /* Module-level monitors and their flags (lower bytes 9, 14-17). */
 static void lumen_mod_update_module_monitors(LumenState *s, int16_t temp)
 {
@@ -285,61 +333,89 @@ static void lumen_mod_update_module_monitors(LumenState *s, int16_t temp)
 
     stw_be_p(&s->mod_lower[LUMEN_MOD_L_TEMP], temp);
     stw_be_p(&s->mod_lower[MOD_L_VCC], vcc);
-    s->mod_lower[LUMEN_MOD_L_FLAGS] = lumen_mod_flags(temp, temp_limits) |
-                                lumen_mod_flags16(vcc, lumen_mod_vcc_limits)
-                                << 4;
+    lumen_mod_latch(s, 0, LUMEN_MOD_L_FLAGS,
+                    lumen_mod_flags(temp, temp_limits) |
+                    lumen_mod_flags16(vcc, lumen_mod_vcc_limits) <<
+                    LUMEN_MOD_FLAG_VCC_SHIFT);
 }
 
-/* Set lane @n's bit in the four flag bytes at @off from @flags. */
-static void lumen_mod_lane_flags(LumenState *s, unsigned off, unsigned n,
-                                 unsigned flags)
+/* Set lane @n's bit in the four flag bytes @live from @flags. */
+static void lumen_mod_lane_flags(uint8_t live[4], unsigned n, unsigned flags)
 {
     unsigned i;
 
     for (i = 0; i < 4; i++) {
         if (flags & (1 << i)) {
-            *lumen_mod_byte(s, 0x11, off + i) |= 1 << n;
+            live[i] |= 1 << n;
         }
     }
 }
 
-/* Lane monitors (page 11h): lanes the port runs on, while lit. */
+/* @val scaled down by @db decibels (0-15). */
+static uint16_t lumen_mod_attenuate(uint16_t val, unsigned db)
+{
+    static const uint16_t gain_e4[16] = {
+        10000, 7943, 6310, 5012, 3981, 3162, 2512, 1995,
+        1585, 1259, 1000, 794, 631, 501, 398, 316,
+    };
+
+    return (uint32_t)val * gain_e4[db] / 10000;
+}
+
+/*
+ * Lane monitors (page 11h): lanes the port runs on, while lit.  An aged
+ * laser (TEST_LASER_AGE) needs more bias for less light; attenuation on
+ * the way in (TEST_LANE_ATTEN) dims what the lane receives.
+ */
 static void lumen_mod_update_lanes(LumenState *s)
 {
     bool tx = lumen_module_ready(s) &&
               (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN);
-    bool rx = lumen_module_ready(s) && lumen_port_has_signal(s);
+    uint8_t live[LUMEN_MOD_P11_FLAGS_END - LUMEN_MOD_P11_TX_PWR_FLAGS] = {};
+    uint8_t *tx_pwr_flags = &live[0];
+    uint8_t *bias_flags = &live[LUMEN_MOD_P11_BIAS_FLAGS -
+                                LUMEN_MOD_P11_TX_PWR_FLAGS];
+    uint8_t *rx_pwr_flags = &live[LUMEN_MOD_P11_RX_PWR_FLAGS -
+                                  LUMEN_MOD_P11_TX_PWR_FLAGS];
     unsigned n;
 
-    memset(lumen_mod_byte(s, 0x11, MOD_P11_DP_STATE), 0, 0x9a - 0x80);
+    memset(lumen_mod_byte(s, 0x11, MOD_P11_DP_STATE), 0, 4);
     for (n = 0; n < LUMEN_NUM_LANES; n++) {
         bool active = n < lumen_lane_active(s);
-        uint16_t bias = active && tx ? 3500 + 25 * n : 0;      /* 7 mA */
-        uint16_t tx_pwr = active && tx ? 10000 - 200 * n : 0;  /* 1 mW */
-        uint16_t rx_pwr = rx && lumen_lane_lit(s, n) ?
-                          7943 - 100 * n : 0;                   /* -1 dBm */
+        bool on = active && tx;
+        unsigned age = LUMEN_TEST_LANE_NIBBLE(s->laser_age, n);
+        unsigned atten = LUMEN_TEST_LANE_NIBBLE(s->lane_atten, n);
+        uint16_t bias = on ? 3500 + 25 * n + 500 * age : 0;   /* 7 mA */
+        uint16_t tx_pwr = on ? lumen_mod_attenuate(10000 - 200 * n, age) :
+                          0;                                    /* 1 mW */
+        uint16_t rx_pwr = lumen_lane_lit(s, n) ?
+                          lumen_mod_attenuate(7943 - 100 * n, atten) :
+                          0;                                    /* -1 dBm */
 
         lumen_mod_put16(s, 0x11, MOD_P11_BIAS + 2 * n, bias);
         lumen_mod_put16(s, 0x11, MOD_P11_TX_PWR + 2 * n, tx_pwr);
         lumen_mod_put16(s, 0x11, MOD_P11_RX_PWR + 2 * n, rx_pwr);
         /* DPActivated (4) or DPDeactivated (1) */
         *lumen_mod_byte(s, 0x11, MOD_P11_DP_STATE + n / 2) |=
-            (active && tx ? 4 : 1) << (4 * (n % 2));
-        if (!active || !tx) {
+            (on ? 4 : 1) << (4 * (n % 2));
+        if (!on) {
             continue;
         }
-        lumen_mod_lane_flags(s, MOD_P11_BIAS_FLAGS, n,
+        lumen_mod_lane_flags(bias_flags, n,
                              lumen_mod_flags16(bias, lumen_mod_bias_limits));
-        lumen_mod_lane_flags(s, MOD_P11_TX_PWR_FLAGS, n,
+        lumen_mod_lane_flags(tx_pwr_flags, n,
                              lumen_mod_flags16(tx_pwr,
                                                lumen_mod_tx_pwr_limits));
-        if (rx && lumen_lane_lit(s, n)) {
-            lumen_mod_lane_flags(s, MOD_P11_RX_PWR_FLAGS, n,
+        if (lumen_lane_lit(s, n)) {
+            lumen_mod_lane_flags(rx_pwr_flags, n,
                                  lumen_mod_flags16(rx_pwr,
                                                    lumen_mod_rx_pwr_limits));
         } else {
-            *lumen_mod_byte(s, 0x11, MOD_P11_RX_LOS) |= 1 << n;
+            live[LUMEN_MOD_P11_RX_LOS - LUMEN_MOD_P11_TX_PWR_FLAGS] |= 1 << n;
         }
+    }
+    for (n = 0; n < ARRAY_SIZE(live); n++) {
+        lumen_mod_latch(s, 0x11, LUMEN_MOD_P11_TX_PWR_FLAGS + n, live[n]);
     }
 }
 
@@ -443,6 +519,7 @@ bool lumen_module_read(LumenState *s, unsigned page, unsigned bank,
     lumen_mod_update_module_monitors(s, lumen_mod_temp(s));
     lumen_mod_update_lanes(s);
     memcpy(buf, lumen_mod_byte(s, page, off), len);
+    lumen_mod_flags_read(s, page, off, len);
     return true;
 }
 

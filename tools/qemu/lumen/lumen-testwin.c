@@ -52,6 +52,12 @@ static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
     case LUMEN_TEST_LANE_LOS:
         val = s->lane_los;
         break;
+    case LUMEN_TEST_LANE_ATTEN:
+        val = s->lane_atten;
+        break;
+    case LUMEN_TEST_LASER_AGE:
+        val = s->laser_age;
+        break;
     default:
         val = 0;
         break;
@@ -115,6 +121,15 @@ static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
         s->lane_los = val & MAKE_64BIT_MASK(0, LUMEN_NUM_LANES);
         lumen_module_update(s);         /* its RX power monitors */
         lumen_port_update_link(s);
+        break;
+    case LUMEN_TEST_LANE_ATTEN:
+        s->lane_atten = val;
+        lumen_module_update(s);
+        lumen_port_update_link(s);      /* a lane attenuated out of sight */
+        break;
+    case LUMEN_TEST_LASER_AGE:
+        s->laser_age = val;
+        lumen_module_update(s);
         break;
     default:
         break;                          /* TEST_ID and the rest: read-only */
@@ -234,8 +249,8 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
 
 /*
  * The other registers of the window, one property each, with the same
- * effects as a write from the guest: "test-lane-los", "test-mod-temp"
- * and "test-lane<n>-ber".  The property's opaque is the register offset.
+ * effects as a write from the guest: "test-lane-los", "test-mod-temp",
+ * "test-lane-atten", "test-laser-age" and "test-lane<n>-ber".  The property's opaque is the register offset.
  */
 static void lumen_testwin_get_reg(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
@@ -284,6 +299,12 @@ void lumen_testwin_class_init(ObjectClass *klass)
     lumen_testwin_add_reg(klass, "test-mod-temp", LUMEN_TEST_MOD_TEMP,
         "Test-only: TEST_MOD_TEMP, bit 31 forces the module temperature "
         "to bits 15:0 (s16, 1/256 degC)");
+    lumen_testwin_add_reg(klass, "test-lane-atten", LUMEN_TEST_LANE_ATTEN,
+        "Test-only: TEST_LANE_ATTEN, bits 4n+3:4n: dB lost on the light "
+        "RX lane n receives (15: none arrives)");
+    lumen_testwin_add_reg(klass, "test-laser-age", LUMEN_TEST_LASER_AGE,
+        "Test-only: TEST_LASER_AGE, bits 4n+3:4n: age of lane n's laser "
+        "(each step -1 dB of light, +1 mA of bias)");
     for (n = 0; n < LUMEN_NUM_LANES; n++) {
         g_autofree char *name = g_strdup_printf("test-lane%u-ber", n);
 

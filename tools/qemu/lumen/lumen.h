@@ -53,6 +53,9 @@ OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
 
 /* Upper pages the module has: 00h, 01h, 02h, 10h and 11h (bank 0). */
 #define LUMEN_MOD_PAGES             5
+/* latched flag bytes: lower byte 9, then page 11h's lane flags */
+#define LUMEN_MOD_FLAG_BYTES        (1 + LUMEN_MOD_P11_FLAGS_END - \
+                                     LUMEN_MOD_P11_TX_PWR_FLAGS)
 
 /* Defaults of the properties. */
 #define LUMEN_DEFAULT_BOARD_ID      0x4c100001
@@ -197,6 +200,10 @@ struct LumenState {
     uint8_t mod_lower[LUMEN_CMIS_MAX_LEN];
     uint8_t mod_upper[LUMEN_MOD_PAGES][LUMEN_CMIS_MAX_LEN];
     uint32_t mod_temp_test; /* TEST_MOD_TEMP */
+    uint32_t lane_atten;    /* TEST_LANE_ATTEN: dB lost, 4 bits a lane */
+    uint32_t laser_age;     /* TEST_LASER_AGE: 4 bits a lane */
+    /* the flag conditions last seen, which a read leaves latched */
+    uint8_t mod_flags_live[LUMEN_MOD_FLAG_BYTES];
 
     /* Firmware (lumen-fw.c): the mailbox, the staging area, the banks */
     QEMUTimer *fw_timer;

@@ -28,6 +28,14 @@ struct lumen_link_event {
 
 #define LUMEN_DRV_NAME		"lumen"
 
+/* The module's flag bytes, and the flags the driver counts in them:
+ * four levels of temperature, Vcc, TX power, TX bias and RX power, and
+ * RX LOS.
+ */
+#define LUMEN_MOD_FLAG_BYTES	(1 + LUMEN_MOD_P11_FLAGS_END - \
+				 LUMEN_MOD_P11_TX_PWR_FLAGS)
+#define LUMEN_MOD_NUM_FLAGS	(5 * 4 + 1)
+
 /**
  * struct lumen_dev - one lumen PCI function
  * @pdev: the PCI device
@@ -73,6 +81,10 @@ struct lumen_link_event {
  * @mod_policy: the module power mode policy, ETHTOOL_MODULE_POWER_MODE_*
  * @mod_present: a module was plugged in when last looked, for the log
  * @hwmon: the module's temperature sensor
+ * @mod_watch: reads the module's latched flags once a second
+ * @mod_flags_seen: the flag bytes as last read, to see flags rise and fall
+ *	(lower byte 9, then page 11h from LUMEN_MOD_P11_TX_PWR_FLAGS)
+ * @mod_flag_events: how often each module flag rose, for ethtool -S
  * @fw_lock: one firmware mailbox command at a time
  * @fw_stale_buf: DMA buffer of a flash whose WRITE timed out: the device
  *	may still read it, so it is freed only after the next reset
@@ -125,6 +137,9 @@ struct lumen_dev {
 	u8 mod_policy;
 	bool mod_present;
 	struct device *hwmon;
+	struct delayed_work mod_watch;
+	u8 mod_flags_seen[LUMEN_MOD_FLAG_BYTES];
+	u64 mod_flag_events[LUMEN_MOD_NUM_FLAGS];
 	struct mutex fw_lock;			/* see above */
 	void *fw_stale_buf;
 	dma_addr_t fw_stale_dma;
@@ -149,6 +164,15 @@ void lumen_module_power_apply(struct lumen_dev *ld);
 void lumen_module_event(struct lumen_dev *ld);
 int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
 		    u32 len, u8 *buf);
+
+/* lumen_mod_flags.c */
+void lumen_mod_flags_note(struct lumen_dev *ld, u8 page, u8 bank,
+			  u32 offset, u32 len, const u8 *buf);
+void lumen_mod_flags_read(struct lumen_dev *ld);
+void lumen_mod_flags_start(struct lumen_dev *ld);
+void lumen_mod_flags_stop(struct lumen_dev *ld);
+void lumen_mod_flags_strings(u8 **data);
+void lumen_mod_flags_stats(struct lumen_dev *ld, u64 **data);
 
 /* Registers answer: the device is there and not between reset prepare
  * and done (while it resets they may not).

@@ -345,6 +345,7 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 	switch (sset) {
 	case ETH_SS_STATS:
 		return ARRAY_SIZE(lumen_dev_stats) + 3 + LUMEN_NUM_LANES +
+		       LUMEN_MOD_NUM_FLAGS +
 		       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 					 ARRAY_SIZE(lumen_rxq_stats) +
 					 ARRAY_SIZE(lumen_cq_stats));
@@ -373,6 +374,7 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	for (i = 0; i < LUMEN_NUM_LANES; i++)
 		ethtool_sprintf(&data, "lane%u_ber_e12", i);
 	ethtool_sprintf(&data, "raw_channels_open");
+	lumen_mod_flags_strings(&data);
 	for (i = 0; i < ln->ld->max_qp; i++) {
 		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
 			ethtool_sprintf(&data, "tx%u_%s", i, lumen_txq_stats[j]);
@@ -399,6 +401,7 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 		*data++ = lumen_regs_readable(ld) ?
 			  lumen_rd32(ld, LUMEN_LANE(i, LUMEN_LANE_BER)) : 0;
 	*data++ = lumen_raw_open_channels(ld);
+	lumen_mod_flags_stats(ld, &data);
 
 	for (i = 0; i < ld->max_qp; i++) {
 		lumen_ring_stats_read(&ln->qp[i]->tx.stats, &s);

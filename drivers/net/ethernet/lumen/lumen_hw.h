@@ -171,12 +171,26 @@
 #define LUMEN_MOD_L_FLAGS		0x09	/* temperature and Vcc flags */
 #define   LUMEN_MOD_FLAG_TEMP_HA	BIT(0)	/* high alarm */
 #define   LUMEN_MOD_FLAG_TEMP_HW	BIT(2)	/* high warning */
+#define   LUMEN_MOD_FLAG_VCC_SHIFT	4	/* Vcc: the same four, above */
 #define LUMEN_MOD_L_TEMP		0x0e	/* s16 big endian, 1/256 degC */
 #define LUMEN_MOD_L_PWR_CTRL		0x1a
 #define   LUMEN_MOD_PWR_ALLOW_HW	BIT(6)	/* the LPMode pin counts */
 #define   LUMEN_MOD_PWR_REQ_SW		BIT(4)	/* low power, asked in software */
 #define LUMEN_MOD_P02_TEMP_HA		0x80	/* temperature high alarm */
 #define LUMEN_MOD_P02_TEMP_HW		0x84	/* temperature high warning */
+/* Page 11h lane flags, a bit a lane: four bytes (high alarm, low alarm,
+ * high warning, low warning) for each of TX power, TX bias and RX power,
+ * and RX LOS.  Like the module's temperature and Vcc flags (lower byte
+ * 9, bits: high alarm, low alarm, high warning, low warning) they are
+ * latched: set when the condition is seen, cleared when the host reads
+ * them (and set again at once if the condition still holds).  A flag
+ * newly latched raises LUMEN_INTR_MODULE.
+ */
+#define LUMEN_MOD_P11_TX_PWR_FLAGS	0x8b
+#define LUMEN_MOD_P11_BIAS_FLAGS	0x8f
+#define LUMEN_MOD_P11_RX_LOS		0x93
+#define LUMEN_MOD_P11_RX_PWR_FLAGS	0x95
+#define LUMEN_MOD_P11_FLAGS_END		0x99	/* after the last flag byte */
 
 /* CMIS ModuleState values */
 enum lumen_mod_state {
@@ -677,6 +691,18 @@ struct lumen_cqe {
 #define LUMEN_TEST_LANE_BER(n)		(0x040 + (n) * 4)
 /* RW, bit n: no light on RX lane n (loss of signal on that lane only) */
 #define LUMEN_TEST_LANE_LOS		0x014
+/* RW, 4 bits a lane (lane n at bits 4n+3:4n): dB of attenuation on the
+ * light lane n receives (a dirty connector, a bent fiber); at
+ * LUMEN_ATTEN_DARK_DB the light is below the receiver's sensitivity and
+ * the lane loses its signal.
+ */
+#define LUMEN_TEST_LANE_ATTEN		0x018
+#define   LUMEN_ATTEN_DARK_DB		15
+/* RW, 4 bits a lane like LANE_ATTEN: how far lane n's laser has aged;
+ * each step costs 1 dB of its output power and 1 mA more bias current.
+ */
+#define LUMEN_TEST_LASER_AGE		0x01c
+#define LUMEN_TEST_LANE_NIBBLE(v, n)	(((v) >> (4 * (n))) & 0xf)
 /* RW, the module's temperature, forced while OVERRIDE is set */
 #define LUMEN_TEST_MOD_TEMP		0x010
 #define   LUMEN_MOD_TEMP_VALUE		GENMASK(15, 0)	/* s16, 1/256 degC */

@@ -9,7 +9,8 @@
  * bytes of one half page and takes the bus some time, which the driver
  * sleeps through.  On top of it: `ethtool -m` (page access), the module
  * power mode policy, the module's temperature for hwmon, and a log line
- * when the module is plugged in or pulled out.
+ * when the module is plugged in or pulled out.  Its alarm and warning
+ * flags are lumen_mod_flags.c's.
  */
 
 #include <linux/bitfield.h>
@@ -106,6 +107,8 @@ int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
 		put_unaligned_le32(lumen_rd32(ld, LUMEN_CMIS_DATA + i), bytes);
 		memcpy(buf + i, bytes, min(4U, len - i));
 	}
+	if (!err)
+		lumen_mod_flags_note(ld, page, bank, offset, len, buf);
 	mutex_unlock(&ld->cmis_lock);
 	return err;
 }
@@ -289,7 +292,7 @@ void lumen_module_event(struct lumen_dev *ld)
 	present = st & LUMEN_CMIS_STATUS_PRESENT;
 	if (present == ld->mod_present)
 		return;
-	ld->mod_present = present;
+	WRITE_ONCE(ld->mod_present, present);
 	dev_info(&ld->pdev->dev, "optical module %s\n",
 		 present ? "plugged in" : "pulled out");
 	if (present && lumen_module_pin_control(ld))
@@ -410,9 +413,12 @@ int lumen_module_init(struct lumen_dev *ld)
 			  LUMEN_CMIS_STATUS_PRESENT;
 	lumen_module_power_apply(ld);
 	err = lumen_hwmon_init(ld);
-	if (err)
+	if (err) {
 		mutex_destroy(&ld->cmis_lock);
-	return err;
+		return err;
+	}
+	lumen_mod_flags_start(ld);
+	return 0;
 }
 
 /**
@@ -421,6 +427,7 @@ int lumen_module_init(struct lumen_dev *ld)
  */
 void lumen_module_fini(struct lumen_dev *ld)
 {
+	lumen_mod_flags_stop(ld);
 	lumen_hwmon_fini(ld);
 	mutex_destroy(&ld->cmis_lock);
 }

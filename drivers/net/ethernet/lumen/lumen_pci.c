@@ -124,6 +124,8 @@ static void lumen_link_work(struct work_struct *work)
 	lumen_link_update(ld);
 	rtnl_unlock();
 	lumen_link_health_work(ld);
+	/* the interrupt may have been the module's: a flag was raised */
+	lumen_mod_flags_read(ld);
 }
 
 /**

@@ -294,7 +294,9 @@ fault_test_cleanup()
 	traffic_stop
 	for b in $(lumen_bdfs); do
 		testwin "$b" set faults 0
-		testwin "$b" set 0x014 0
+		testwin "$b" set lane_los 0
+		testwin "$b" set lane_atten 0
+		testwin "$b" set laser_age 0
 	done
 	ns_cleanup
 	lumen_unload

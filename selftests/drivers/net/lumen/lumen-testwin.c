@@ -5,10 +5,13 @@
  *
  *   lumen-testwin BDF get REG          read a fault-window register
  *   lumen-testwin BDF set REG VALUE    write a fault-window register
+ *   lumen-testwin BDF pulse REG VALUE  write it, then at once put back
+ *                                      what it held (a brief fault)
  *   lumen-testwin BDF bar0 REG         read a BAR0 register (driver unbound)
  *
  * REG is a byte offset (0x...) or a fault-window register name: id,
- * faults, rev, corrupt.  Values print as 0x%08x.  This is a test tool: the window
+ * faults, rev, corrupt, mod_temp, lane_los, lane_atten, laser_age.
+ * Values print as 0x%08x.  This is a test tool: the window
  * makes the device misbehave on purpose, and the driver never touches it.
  */
 #include <errno.h>
@@ -38,6 +41,10 @@ static const struct named_reg testwin_regs[] = {
 	{ "faults",	LUMEN_TEST_FAULTS },
 	{ "rev",	LUMEN_TEST_REV },
 	{ "corrupt",	LUMEN_TEST_CORRUPT },
+	{ "mod_temp",	LUMEN_TEST_MOD_TEMP },
+	{ "lane_los",	LUMEN_TEST_LANE_LOS },
+	{ "lane_atten",	LUMEN_TEST_LANE_ATTEN },
+	{ "laser_age",	LUMEN_TEST_LASER_AGE },
 };
 
 static void usage(void)
@@ -45,6 +52,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: lumen-testwin BDF get REG\n"
 		"       lumen-testwin BDF set REG VALUE\n"
+		"       lumen-testwin BDF pulse REG VALUE\n"
 		"       lumen-testwin BDF bar0 REG\n");
 	exit(2);
 }
@@ -113,7 +121,10 @@ int main(int argc, char **argv)
 		printf("0x%08x\n", win[off / 4]);
 		return 0;
 	}
-	if (!strcmp(argv[2], "set") && argc == 5) {
+	if ((!strcmp(argv[2], "set") || !strcmp(argv[2], "pulse")) &&
+	    argc == 5) {
+		uint32_t old = win[off / 4];
+
 		errno = 0;
 		val = strtoul(argv[4], &end, 0);
 		if (errno || *end || val > UINT32_MAX) {
@@ -121,6 +132,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		win[off / 4] = val;
+		if (!strcmp(argv[2], "pulse"))
+			win[off / 4] = old;
 		return 0;
 	}
 	usage();
