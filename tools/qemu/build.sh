@@ -54,6 +54,9 @@ if [ -n "$version" ]; then
 	key=$(cache_key "$version")
 	bin=$LUMEN_CACHE/qemu-$key/qemu-system-x86_64
 	if [ -x "$bin" ]; then
+		# in use: the pruning below spares it (another tree may be
+		# running its tests on it while this one builds another)
+		touch "$LUMEN_CACHE/qemu-$key"
 		echo "$bin"
 		exit 0
 	fi
@@ -270,9 +273,11 @@ mkdir -p "$(dirname "$bin")"
 cp "$build/qemu-system-x86_64" "$bin.tmp"
 mv "$bin.tmp" "$bin"
 
-# Keep the four newest binaries (about 60 MB each); older keys are stale.
+# Keep every binary used in the last six hours (a check running in
+# another clone may still need its own) and the four most recently used
+# before that (about 60 MB each).
 find "$LUMEN_CACHE" -mindepth 1 -maxdepth 1 -type d -name 'qemu-????????????????' \
-	-printf '%T@ %p\n' | sort -rn | tail -n +5 | cut -d' ' -f2- |
+	-mmin +360 -printf '%T@ %p\n' | sort -rn | tail -n +5 | cut -d' ' -f2- |
 	while read -r old; do rm -rf "$old"; done
 
 echo "$bin"

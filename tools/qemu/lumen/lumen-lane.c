@@ -63,9 +63,20 @@ static unsigned lumen_lane_rate(LumenState *s)
     return LUMEN_FIELD_GET(LUMEN_PORT_CFG_RATE, s->port_cfg);
 }
 
+/* 100G and 200G PAM4 lanes equalize only with link training. */
+bool lumen_lane_eq_fails(LumenState *s)
+{
+    return (s->test_faults & LUMEN_FAULT_TRAINING) ||
+           ((s->port_cfg & LUMEN_PORT_CFG_PRESET) &&
+            lumen_lane_rate(s) >= LUMEN_LANE_RATE_100G);
+}
+
 /* Equalization takes longer the faster a PAM4 lane runs. */
 static int64_t lumen_bringup_eq_us(LumenState *s)
 {
+    if (s->port_cfg & LUMEN_PORT_CFG_PRESET) {
+        return LUMEN_BRINGUP_EQ_PRESET_US;
+    }
     switch (lumen_lane_rate(s)) {
     case LUMEN_LANE_RATE_25G:
         return LUMEN_BRINGUP_EQ_NRZ_US;
@@ -157,7 +168,7 @@ static unsigned lumen_lane_state(LumenState *s, unsigned n)
     if (!lumen_lane_lit(s, n)) {
         return LUMEN_LSTATE_OFF;
     }
-    if (s->test_faults & LUMEN_FAULT_TRAINING) {
+    if (lumen_lane_eq_fails(s)) {
         return LUMEN_LSTATE_EQ;         /* equalization never converges */
     }
     if (!s->bringup_on) {
@@ -213,9 +224,17 @@ static uint64_t lumen_fec_block_bits(uint32_t mode)
     }
 }
 
-static bool lumen_lane_ber_too_high(LumenState *s)
+/* Where the port gives the link up: the FEC's limit, or PORT_BER_LIMIT. */
+static uint32_t lumen_lane_ber_limit(LumenState *s)
 {
     uint32_t limit = lumen_fec_limit(s->fec_mode);
+
+    return s->ber_limit && s->ber_limit < limit ? s->ber_limit : limit;
+}
+
+static bool lumen_lane_ber_too_high(LumenState *s)
+{
+    uint32_t limit = lumen_lane_ber_limit(s);
     unsigned n;
 
     for (n = 0; n < lumen_lane_active(s); n++) {
@@ -342,7 +361,8 @@ bool lumen_fec_write(LumenState *s, uint32_t val)
 bool lumen_lane_cfg_write(LumenState *s, uint32_t val)
 {
     uint32_t lanes = LUMEN_FIELD_GET(LUMEN_PORT_CFG_LANES, val);
-    uint32_t cfg = val & (LUMEN_PORT_CFG_LANES | LUMEN_PORT_CFG_RATE);
+    uint32_t cfg = val & (LUMEN_PORT_CFG_LANES | LUMEN_PORT_CFG_RATE |
+                          LUMEN_PORT_CFG_PRESET);
 
     if (lanes != 1 && lanes != 2 && lanes != 4 && lanes != 8) {
         trace_lumen_mmio_write_ignored(LUMEN_PORT_CFG, val,
@@ -400,9 +420,17 @@ bool lumen_lane_write(LumenState *s, hwaddr addr, uint32_t val)
     return true;
 }
 
+/* PORT_BER_LIMIT: the link may come up, or go down, by the new limit. */
+void lumen_lane_ber_limit_write(LumenState *s, uint32_t val)
+{
+    s->ber_limit = val;
+    lumen_port_update_link(s);
+}
+
 void lumen_lane_reset(LumenState *s)
 {
     s->fec_mode = LUMEN_FEC_RS;
+    s->ber_limit = 0;
     s->port_cfg =
         LUMEN_FIELD_PREP(LUMEN_PORT_CFG_LANES, LUMEN_PORT_CFG_DEFAULT_LANES) |
         LUMEN_FIELD_PREP(LUMEN_PORT_CFG_RATE, LUMEN_PORT_CFG_DEFAULT_RATE);

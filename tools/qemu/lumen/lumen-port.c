@@ -124,7 +124,7 @@ static uint32_t lumen_port_rx_fault(LumenState *s)
     if ((s->test_faults & LUMEN_FAULT_LOS) || lumen_lane_los(s)) {
         return LUMEN_DOWN_NO_SIGNAL;
     }
-    if (s->test_faults & LUMEN_FAULT_TRAINING) {
+    if (lumen_lane_eq_fails(s)) {
         return LUMEN_DOWN_TRAINING;
     }
     if (!lumen_train_speed_agrees(s)) {
@@ -307,6 +307,9 @@ bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val)
     case LUMEN_PORT_BRINGUP_US:
         *val = s->bringup_us;
         break;
+    case LUMEN_PORT_BER_LIMIT:
+        *val = s->ber_limit;
+        break;
     default:
         return false;
     }
@@ -345,6 +348,9 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val)
         return lumen_fec_write(s, val);
     case LUMEN_PORT_CFG:
         return lumen_lane_cfg_write(s, val);
+    case LUMEN_PORT_BER_LIMIT:
+        lumen_lane_ber_limit_write(s, val);
+        break;
     case LUMEN_PORT_STATUS:
     case LUMEN_PORT_DOWN_REASON:
     case LUMEN_PORT_BRINGUP_US:

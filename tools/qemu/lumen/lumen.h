@@ -156,6 +156,7 @@ struct LumenState {
     uint32_t port_led;      /* LUMEN_LED_* */
     uint32_t fec_mode;      /* LUMEN_FEC_* */
     uint32_t port_cfg;      /* PORT_CFG: lanes and lane rate */
+    uint32_t ber_limit;     /* PORT_BER_LIMIT */
     bool link_up;
     QSIMPLEQ_HEAD(, LumenRxHeld) rx_held;  /* the RX packet buffer */
     size_t rx_held_bytes;
@@ -404,6 +405,8 @@ bool lumen_lane_lit(LumenState *s, unsigned n);
 bool lumen_lane_bringup_done(LumenState *s);
 void lumen_lane_bringup_stop(LumenState *s);
 bool lumen_lane_los(LumenState *s);
+bool lumen_lane_eq_fails(LumenState *s);
+void lumen_lane_ber_limit_write(LumenState *s, uint32_t val);
 unsigned lumen_lane_port_gbps(LumenState *s);
 bool lumen_lane_cfg_write(LumenState *s, uint32_t val);
 

@@ -131,9 +131,11 @@
 #define LUMEN_PORT_CFG			0x0220	/* RW, lanes and lane rate */
 #define   LUMEN_PORT_CFG_LANES		GENMASK(3, 0)	/* 1, 2, 4 or 8 */
 #define   LUMEN_PORT_CFG_RATE		GENMASK(9, 8)	/* LUMEN_LANE_RATE_* */
+#define   LUMEN_PORT_CFG_PRESET		BIT(12)	/* no link training, below */
 #define LUMEN_PORT_BRINGUP_US		0x0224	/* RO, device time the last */
 					/* lane bring-up took; 0: none yet */
-#define LUMEN_PORT_END			0x0228
+#define LUMEN_PORT_BER_LIMIT		0x0228	/* RW, below; reset 0 */
+#define LUMEN_PORT_END			0x022c
 
 /* CMIS: the management interface of the pluggable module (QSFP-DD or
  * OSFP, CMIS 5.0), the two-wire bus a host reaches a module through.
@@ -327,6 +329,10 @@ enum lumen_fec_mode {
 	LUMEN_FEC_RS = 2,		/* RS(544,514), 5440-bit codewords */
 };
 
+/* PORT_BER_LIMIT, nonzero and below the FEC mode's limit, is where the
+ * port gives up instead: a lane at or above it takes the link down for a
+ * high BER while the FEC could still correct it.
+ */
 #define LUMEN_FEC_LIMIT_OFF		10000U		/* 1e-8 */
 #define LUMEN_FEC_LIMIT_BASER		1000000U	/* 1e-6 */
 #define LUMEN_FEC_LIMIT_RS		240000000U	/* 2.4e-4 */
@@ -358,6 +364,12 @@ enum lumen_lane_state {
 	LUMEN_LSTATE_LOCKED = 4,	/* frame lock */
 };
 
+/* With PORT_CFG_PRESET a lane skips link training and equalizes from
+ * preset coefficients, in LUMEN_BRINGUP_EQ_PRESET_US.  That is enough
+ * for 25G NRZ and 50G PAM4 lanes; 100G and 200G PAM4 lanes need link
+ * training and never gain frame lock without it (LUMEN_DOWN_TRAINING).
+ */
+#define LUMEN_BRINGUP_EQ_PRESET_US	2000
 #define LUMEN_BRINGUP_SIGNAL_US		1000
 #define LUMEN_BRINGUP_CDR_US		5000
 #define LUMEN_BRINGUP_EQ_NRZ_US		20000	/* 25G NRZ */

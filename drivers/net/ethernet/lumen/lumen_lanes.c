@@ -73,6 +73,19 @@ void lumen_lanes_init(struct lumen_net *ln)
 {
 	ln->lanes = LUMEN_PORT_CFG_DEFAULT_LANES;
 	ln->lane_rate = LUMEN_PORT_CFG_DEFAULT_RATE;
+	ln->link_training = true;
+}
+
+/**
+ * lumen_lanes_need_training - lanes at @rate come up only with link training
+ * @rate: a lane rate, LUMEN_LANE_RATE_*
+ *
+ * Return: true for 100G and 200G PAM4 lanes, which preset equalization
+ * does not bring up.
+ */
+bool lumen_lanes_need_training(u32 rate)
+{
+	return rate >= LUMEN_LANE_RATE_100G;
 }
 
 /**
@@ -86,7 +99,8 @@ void lumen_lanes_apply(struct lumen_net *ln)
 {
 	lumen_wr32(ln->ld, LUMEN_PORT_CFG,
 		   FIELD_PREP(LUMEN_PORT_CFG_LANES, ln->lanes) |
-		   FIELD_PREP(LUMEN_PORT_CFG_RATE, ln->lane_rate));
+		   FIELD_PREP(LUMEN_PORT_CFG_RATE, ln->lane_rate) |
+		   (ln->link_training ? 0 : LUMEN_PORT_CFG_PRESET));
 }
 
 static void lumen_lanes_link_modes(struct lumen_net *ln,
@@ -204,6 +218,11 @@ int lumen_set_link_ksettings(struct net_device *netdev,
 	if (!lumen_lanes_pick(ln, cmd->base.speed, cmd->lanes, &lanes, &rate)) {
 		netdev_err(netdev, "speed %u Mb/s on %u lanes: give 1, 2, 4 or 8 lanes of 25000, 50000, 100000 or 200000 Mb/s each\n",
 			   cmd->base.speed, cmd->lanes);
+		return -EINVAL;
+	}
+	if (!ln->link_training && lumen_lanes_need_training(rate)) {
+		netdev_err(netdev, "%u Gb/s lanes need link training: set the devlink param link_training true first\n",
+			   LUMEN_LANE_GBPS(rate));
 		return -EINVAL;
 	}
 	if (lanes == ln->lanes && rate == ln->lane_rate)

@@ -49,7 +49,7 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 		.has_ext_state = true,
 	},
 	[LUMEN_DOWN_HIGH_BER] = {
-		.text = "bit error ratio beyond what the FEC corrects",
+		.text = "bit error ratio beyond the limit (what the FEC corrects, or fec_ber_limit)",
 		.ext_state = ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY,
 		.ext_substate =
 			ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS,
@@ -137,16 +137,17 @@ static u32 lumen_fec_from_hw(u32 mode)
 }
 
 /**
- * lumen_fec_apply - program the configured FEC mode into the device
+ * lumen_fec_apply - program the configured FEC mode and BER limit
  * @ln: the netdev's private data
  *
- * Called when the port is enabled, and when the mode changes while it is
- * up; the device retrains the link with the new mode.
+ * Called when the port is enabled, and when either changes while it is
+ * up; the device retrains the link with a new mode.
  */
 void lumen_fec_apply(struct lumen_net *ln)
 {
 	lumen_wr32(ln->ld, LUMEN_PORT_FEC,
 		   FIELD_PREP(LUMEN_PORT_FEC_MODE, lumen_fec_hw_mode(ln->fec)));
+	lumen_wr32(ln->ld, LUMEN_PORT_BER_LIMIT, ln->ber_limit);
 }
 
 /**

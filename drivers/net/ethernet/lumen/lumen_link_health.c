@@ -206,6 +206,10 @@ static int lumen_fmsg_link_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld)
 					       LUMEN_LANE_GBPS(rate));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "fec",
 					       FIELD_GET(LUMEN_PORT_FEC_MODE, fec));
+	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "link_training",
+						!(cfg & LUMEN_PORT_CFG_PRESET));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "fec_ber_limit",
+					       lumen_rd32(ld, LUMEN_PORT_BER_LIMIT));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "last_bringup_us",
 					       lumen_rd32(ld, LUMEN_PORT_BRINGUP_US));
 	err = err ?: devlink_fmsg_arr_pair_nest_start(fmsg, "lanes");

@@ -48,6 +48,10 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @fec: the FEC mode configured, one ETHTOOL_FEC_* bit
  * @lanes: the lanes the port runs on: 1, 2, 4 or 8
  * @lane_rate: their rate, LUMEN_LANE_RATE_*
+ * @link_training: lanes equalize by link training, else from presets
+ *	(devlink param link_training)
+ * @ber_limit: pre-FEC BER (per 10^12 bits) at which the port gives the
+ *	link up, 0 for the FEC mode's own limit (devlink param fec_ber_limit)
  */
 struct lumen_net {
 	struct lumen_dev *ld;
@@ -74,6 +78,8 @@ struct lumen_net {
 	u32 fec;
 	u32 lanes;
 	u32 lane_rate;
+	bool link_training;
+	u32 ber_limit;
 };
 
 /* lumen_rss.c */
@@ -95,6 +101,7 @@ void lumen_self_test(struct net_device *netdev, struct ethtool_test *eth_test,
 /* lumen_lanes.c */
 void lumen_lanes_init(struct lumen_net *ln);
 void lumen_lanes_apply(struct lumen_net *ln);
+bool lumen_lanes_need_training(u32 rate);
 int lumen_get_link_ksettings(struct net_device *netdev,
 			     struct ethtool_link_ksettings *cmd);
 int lumen_set_link_ksettings(struct net_device *netdev,

@@ -7,16 +7,34 @@
  * driver offers as raw-frame channels, 0 (none) to what the device and
  * the MSI-X vectors allow.  It takes effect at the next devlink reload,
  * which tears every raw channel down anyway.
+ *
+ * link_training (runtime): the lanes equalize by link training (true,
+ * the default), or from preset coefficients: a quicker bring-up, for
+ * 25G NRZ and 50G PAM4 lanes only (faster lanes need training, and
+ * neither this nor `ethtool -s` lets the two meet).  A change retrains
+ * the link.
+ *
+ * fec_ber_limit (runtime): the pre-FEC bit error ratio, in errors per
+ * 10^12 bits, at which the port gives the link up: 0 (the default) for
+ * when the FEC mode can no longer correct, else earlier, for fabrics that
+ * would rather reroute than run on a marginal link.
+ *
+ * Runtime values are the port's and, like its ethtool settings, survive
+ * down/up, reloads and device resets.
  */
 
+#include <linux/rtnetlink.h>
 #include <net/devlink.h>
 
 #include "lumen.h"
+#include "lumen_netdev.h"
 #include "lumen_raw.h"
 
 enum lumen_devlink_param_id {
 	LUMEN_DEVLINK_PARAM_ID_BASE = DEVLINK_PARAM_GENERIC_ID_MAX,
 	LUMEN_DEVLINK_PARAM_ID_RAW_CHANNELS,
+	LUMEN_DEVLINK_PARAM_ID_LINK_TRAINING,
+	LUMEN_DEVLINK_PARAM_ID_FEC_BER_LIMIT,
 };
 
 static int lumen_param_raw_channels_validate(struct devlink *devlink, u32 id,
@@ -33,11 +51,115 @@ static int lumen_param_raw_channels_validate(struct devlink *devlink, u32 id,
 	return 0;
 }
 
+static struct lumen_net *lumen_param_port(struct devlink *devlink)
+{
+	struct lumen_dev *ld = devlink_priv(devlink);
+
+	return netdev_priv(ld->netdev);
+}
+
+/* Program what changed, if the port is running. */
+static void lumen_param_port_apply(struct lumen_net *ln, u32 id)
+{
+	ASSERT_RTNL();
+	if (!ln->queues_up || !lumen_regs_readable(ln->ld))
+		return;		/* port enable programs it */
+	if (id == LUMEN_DEVLINK_PARAM_ID_LINK_TRAINING)
+		lumen_lanes_apply(ln);
+	else
+		lumen_fec_apply(ln);
+}
+
+static int lumen_param_link_training_get(struct devlink *devlink, u32 id,
+					 struct devlink_param_gset_ctx *ctx)
+{
+	ctx->val.vbool = READ_ONCE(lumen_param_port(devlink)->link_training);
+	return 0;
+}
+
+static int lumen_param_link_training_set(struct devlink *devlink, u32 id,
+					 struct devlink_param_gset_ctx *ctx)
+{
+	struct lumen_net *ln = lumen_param_port(devlink);
+	int err = 0;
+
+	rtnl_lock();
+	/* validated, but ethtool -s may have moved the lanes since */
+	if (!ctx->val.vbool && lumen_lanes_need_training(ln->lane_rate)) {
+		err = -EINVAL;
+	} else if (ctx->val.vbool != ln->link_training) {
+		WRITE_ONCE(ln->link_training, ctx->val.vbool);
+		lumen_param_port_apply(ln, id);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int lumen_param_link_training_validate(struct devlink *devlink, u32 id,
+					      union devlink_param_value val,
+					      struct netlink_ext_ack *extack)
+{
+	struct lumen_net *ln = lumen_param_port(devlink);
+
+	if (!val.vbool &&
+	    lumen_lanes_need_training(READ_ONCE(ln->lane_rate))) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "100G and 200G lanes need link training: move the port to 25G or 50G lanes first (ethtool -s)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int lumen_param_fec_ber_limit_get(struct devlink *devlink, u32 id,
+					 struct devlink_param_gset_ctx *ctx)
+{
+	ctx->val.vu32 = READ_ONCE(lumen_param_port(devlink)->ber_limit);
+	return 0;
+}
+
+static int lumen_param_fec_ber_limit_set(struct devlink *devlink, u32 id,
+					 struct devlink_param_gset_ctx *ctx)
+{
+	struct lumen_net *ln = lumen_param_port(devlink);
+
+	rtnl_lock();
+	if (ctx->val.vu32 != ln->ber_limit) {
+		WRITE_ONCE(ln->ber_limit, ctx->val.vu32);
+		lumen_param_port_apply(ln, id);
+	}
+	rtnl_unlock();
+	return 0;
+}
+
+static int lumen_param_fec_ber_limit_validate(struct devlink *devlink, u32 id,
+					      union devlink_param_value val,
+					      struct netlink_ext_ack *extack)
+{
+	if (val.vu32 > LUMEN_FEC_LIMIT_RS) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "fec_ber_limit is in errors per 10^12 bits, at most 240000000 (2.4e-4, where RS-FEC gives up); 0 for the FEC's own limit");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct devlink_param lumen_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(LUMEN_DEVLINK_PARAM_ID_RAW_CHANNELS,
 			     "raw_channels", DEVLINK_PARAM_TYPE_U32,
 			     BIT(DEVLINK_PARAM_CMODE_DRIVERINIT),
 			     NULL, NULL, lumen_param_raw_channels_validate),
+	DEVLINK_PARAM_DRIVER(LUMEN_DEVLINK_PARAM_ID_LINK_TRAINING,
+			     "link_training", DEVLINK_PARAM_TYPE_BOOL,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     lumen_param_link_training_get,
+			     lumen_param_link_training_set,
+			     lumen_param_link_training_validate),
+	DEVLINK_PARAM_DRIVER(LUMEN_DEVLINK_PARAM_ID_FEC_BER_LIMIT,
+			     "fec_ber_limit", DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     lumen_param_fec_ber_limit_get,
+			     lumen_param_fec_ber_limit_set,
+			     lumen_param_fec_ber_limit_validate),
 };
 
 /**
