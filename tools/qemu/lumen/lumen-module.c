@@ -19,8 +19,9 @@
  * read by the host clears them (a flag whose condition still holds is
  * set again at once), and a flag newly set raises the module interrupt.
  * At the temperature high alarm the module shuts down (ModuleFault)
- * until it cools below the high warning.  The test window pulls it out
- * (NO_MODULE), forces its temperature (TEST_MOD_TEMP), dims the light
+ * until it cools below the high warning; with MOD_STUCK it never ends
+ * powering up (a module that fails its power-up).  The test window
+ * pulls it out (NO_MODULE), forces its temperature (TEST_MOD_TEMP), dims the light
  * each lane receives (TEST_LANE_ATTEN) and ages its lasers
  * (TEST_LASER_AGE).
  */
@@ -466,6 +467,7 @@ static void lumen_mod_step(LumenState *s)
         lumen_mod_set_state(s, LUMEN_MOD_PWR_UP);
         s->mod_pwrup_ms = qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL);
     } else if (s->mod_state == LUMEN_MOD_PWR_UP &&
+               !(s->test_faults & LUMEN_FAULT_MOD_STUCK) &&
                qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) - s->mod_pwrup_ms >=
                LUMEN_MOD_PWRUP_MS) {
         lumen_mod_set_state(s, LUMEN_MOD_READY);

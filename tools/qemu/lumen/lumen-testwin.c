@@ -23,7 +23,8 @@
                                  LUMEN_FAULT_NO_MODULE | \
                                  LUMEN_FAULT_MBOX_HANG | \
                                  LUMEN_FAULT_FLASH_FAIL | \
-                                 LUMEN_FAULT_BOOT_FAIL)
+                                 LUMEN_FAULT_BOOT_FAIL | \
+                                 LUMEN_FAULT_MOD_STUCK)
 
 static uint64_t lumen_testwin_read(void *opaque, hwaddr addr, unsigned size)
 {

@@ -695,6 +695,7 @@ struct lumen_cqe {
 #define   LUMEN_FAULT_FLASH_FAIL	BIT(10)	/* programming a bank fails */
 #define   LUMEN_FAULT_FLASH_ROT		BIT(11)	/* one-shot: a stored bit flips */
 #define   LUMEN_FAULT_BOOT_FAIL		BIT(12)	/* an activated image fails to boot */
+#define   LUMEN_FAULT_MOD_STUCK		BIT(13)	/* the module never ends PwrUp */
 #define LUMEN_TEST_REV			0x008	/* RW, nonzero overrides REV */
 #define LUMEN_TEST_CORRUPT		0x00c	/* RW, corrupt completions */
 #define   LUMEN_CORRUPT_COUNT		GENMASK(15, 0)	/* how many are left */

@@ -49,7 +49,7 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 		.has_ext_state = true,
 	},
 	[LUMEN_DOWN_HIGH_BER] = {
-		.text = "bit error ratio beyond the limit (what the FEC corrects, or fec_ber_limit)",
+		.text = "bit error ratio beyond the limit (the FEC's, or fec_ber_limit)",
 		.ext_state = ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY,
 		.ext_substate =
 			ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS,
@@ -76,7 +76,7 @@ static const struct lumen_down_info lumen_down_info[LUMEN_DOWN_NUM] = {
 		.has_ext_state = true,
 	},
 	[LUMEN_DOWN_MODULE_LOW_POWER] = {
-		.text = "the optical module is not ready (low power)",
+		.text = "the optical module is not ready (low power, or powering up)",
 		.ext_state = ETHTOOL_LINK_EXT_STATE_MODULE,
 		.ext_substate = ETHTOOL_LINK_EXT_SUBSTATE_MODULE_CMIS_NOT_READY,
 		.has_ext_state = true,

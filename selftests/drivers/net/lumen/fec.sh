@@ -173,7 +173,7 @@ beyond_the_fec()
 	got=$(ip netns exec lumen_a ethtool "$PORT_A" | sed -n 's/^[[:space:]]*Link detected: //p')
 	[ "$got" = "no (Bad signal integrity, Large number of physical errors)" ] ||
 		fail_msg "Link detected: $got" || return 1
-	dmesg_since | grep -q "link down, bit error ratio beyond the limit (what the FEC corrects" ||
+	dmesg_since | grep -q "link down, bit error ratio beyond the limit (the FEC's" ||
 		fail_msg "reason not logged" || return 1
 	set_ber 0 || return 1
 	wait_for 5 carrier_in lumen_a "$PORT_A" || fail_msg "no carrier at 0" || return 1

@@ -9,7 +9,9 @@
 # the alarm it shuts down and the link with it ("Overheat") until it
 # cools.  Pulled out under traffic, the link goes down ("No cable"),
 # ethtool -m says why it cannot read it, the log says so once; plugged
-# back in, it powers up and traffic resumes.  The power mode policy
+# back in, it powers up and traffic resumes; one that never finishes
+# powering up keeps the link down ("Module") until it does.  The power
+# mode policy
 # (ethtool --set-module) auto puts it in low power while the port is
 # down.  Pages it does not have are refused with a reason.
 
@@ -213,6 +215,36 @@ pulled_and_plugged()
 	ns_works || fail_msg "no traffic after plugging in"
 }
 
+# A module that never finishes powering up: plugged in, it stays in
+# ModulePwrUp and the link down for it ("Module"); once it gets there,
+# the link comes up.
+stuck_powering_up()
+{
+	stuck_steps && return 0
+	testwin "$BDF_A" set faults 0
+	return 1
+}
+
+stuck_steps()
+{
+	testwin "$BDF_A" set faults $((FAULT_NO_MODULE | FAULT_MOD_STUCK)) &&
+	wait_for 5 no_carrier_a || fail_msg "link stayed up without a module" ||
+		return 1
+	testwin "$BDF_A" set faults $FAULT_MOD_STUCK || return 1
+	sleep 1
+	eeprom=$(eeprom) || return 1
+	expect "Module State" "0x02 (ModulePwrUp)" || return 1
+	got=$(link_detected)
+	log "stuck in PwrUp: Link detected: $got"
+	[ "$got" = "no (Module, CMIS module is not in ModuleReady state)" ] ||
+		fail_msg "Link detected: $got" || return 1
+	testwin "$BDF_A" set faults 0 || return 1
+	wait_for 10 carrier_in lumen_a "$PORT_A" || fail_msg "no link once powered up" ||
+		return 1
+	eeprom=$(eeprom) || return 1
+	expect "Module State" "0x03 (ModuleReady)" && ns_works
+}
+
 show_module()
 {
 	ip netns exec lumen_a ethtool --show-module "$PORT_A"
@@ -265,7 +297,7 @@ bad_pages_refused()
 		fail_msg "i2c 0x51: $out"
 }
 
-ktap_header 9
+ktap_header 10
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "identity" identity
@@ -274,6 +306,7 @@ ktap_check "dark_lanes" dark_lanes
 ktap_check "temperature_warning" temperature_warning
 ktap_check "overheat_shuts_down" overheat
 ktap_check "pulled_and_plugged_under_traffic" pulled_and_plugged
+ktap_check "stuck_powering_up" stuck_powering_up
 ktap_check "power_mode_policy" power_mode
 ktap_check "bad_pages_refused" bad_pages_refused
 ktap_finish
