@@ -33,7 +33,7 @@ ifndef LUMEN_KVER
 export LUMEN_KVER := $(shell bash -c '. tools/lib/common.sh && lumen_guest_kver')
 endif
 
-.PHONY: all deps qemu module selftests initramfs run shell check check-debug bench lint clean
+.PHONY: all deps qemu module selftests initramfs run shell check check-debug bench bench-profile lint clean
 
 all: qemu module selftests initramfs
 
@@ -67,6 +67,9 @@ check-debug:
 
 bench: all
 	@tools/bench/bench.sh $(BENCH_SECS)
+
+bench-profile: all
+	@tools/bench/rtt-profile.sh $(PROFILE_PINGS)
 
 lint: deps
 	@$(VM)/lint.sh

@@ -189,10 +189,23 @@ static void lumen_qp_irq_timer(void *opaque)
     }
 }
 
+static void lumen_ring_doorbell(LumenState *s, unsigned qpi,
+                                LumenRingKind kind, uint32_t val);
+
+/*
+ * QP_IRQ_CTRL: arm (or disarm) the vector; with SET_HEAD, a CQ_HEAD
+ * write first, so that a driver done polling moves the head and re-arms
+ * in one register access.
+ */
 static void lumen_qp_irq_ctrl_write(LumenState *s, unsigned qpi, uint32_t val)
 {
     LumenQueuePair *qp = &s->qp[qpi];
 
+    if (val & LUMEN_QP_IRQ_SET_HEAD) {
+        lumen_ring_doorbell(s, qpi, LUMEN_RING_CQ,
+                            LUMEN_FIELD_GET(LUMEN_QP_IRQ_HEAD, val));
+        lumen_state_changed(s);
+    }
     qp->irq_armed = val & LUMEN_QP_IRQ_ARM;
     if (!qp->irq_armed) {
         timer_del(s->irq_timer[qpi].timer);

@@ -437,6 +437,8 @@ enum lumen_down_reason {
 #define LUMEN_QP_IRQ_VEC		0x60	/* RW MSI-X vector of the CQ */
 #define LUMEN_QP_IRQ_CTRL		0x64
 #define   LUMEN_QP_IRQ_ARM		BIT(0)	/* one interrupt, then disarms */
+#define   LUMEN_QP_IRQ_SET_HEAD		BIT(1)	/* first CQ_HEAD = HEAD */
+#define   LUMEN_QP_IRQ_HEAD		GENMASK(31, 16)
 #define LUMEN_QP_IRQ_MOD		0x68	/* holdoff, see the reference */
 #define   LUMEN_QP_IRQ_MOD_USECS	GENMASK(15, 0)
 #define   LUMEN_QP_IRQ_MOD_FRAMES	GENMASK(31, 16)

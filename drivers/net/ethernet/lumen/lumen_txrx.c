@@ -505,10 +505,18 @@ static bool lumen_rx_post_one(struct lumen_rx_ring *rx)
 	return true;
 }
 
+/* Post buffers in batches of at least this many: a doorbell write is an
+ * exit to the device model (or a PCIe write), one per frame at low rates
+ * otherwise.  Rings hold 64 or more, so few wait for their batch.
+ */
+#define LUMEN_RX_REFILL_BATCH	16
+
 static void lumen_rx_refill(struct lumen_rx_ring *rx)
 {
 	bool posted = false;
 
+	if (((rx->head - rx->tail - 1) & rx->size_mask) < LUMEN_RX_REFILL_BATCH)
+		return;
 	while (((rx->head - rx->tail - 1) & rx->size_mask) &&
 	       lumen_rx_post_one(rx))
 		posted = true;
@@ -752,15 +760,20 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 		lumen_tx_wake(&qp->tx, pkts, bytes);
 	if (budget)
 		lumen_rx_refill(&qp->rx);
-	writel(cq->head, cq->head_reg);
 
-	if (rx_done >= budget)
+	if (rx_done >= budget) {
+		writel(cq->head, cq->head_reg);
 		return budget;
-	if (napi_complete_done(napi, rx_done)) {
-		if (READ_ONCE(qp->ln->adaptive_rx))
-			lumen_dim_sample(qp);
-		writel(LUMEN_QP_IRQ_ARM, qp->irq_ctrl);
 	}
+	if (!napi_complete_done(napi, rx_done)) {
+		writel(cq->head, cq->head_reg);
+		return rx_done;
+	}
+	if (READ_ONCE(qp->ln->adaptive_rx))
+		lumen_dim_sample(qp);
+	/* the head and the re-arm in one register write: one exit fewer */
+	writel(LUMEN_QP_IRQ_ARM | LUMEN_QP_IRQ_SET_HEAD |
+	       FIELD_PREP(LUMEN_QP_IRQ_HEAD, cq->head), qp->irq_ctrl);
 	return rx_done;
 }
 
