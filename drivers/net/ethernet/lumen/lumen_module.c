@@ -14,6 +14,7 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/delay.h>
 #include <linux/ethtool.h>
 #include <linux/hwmon.h>
 #include <linux/iopoll.h>
@@ -61,6 +62,9 @@ static int lumen_cmis_cmd(struct lumen_dev *ld, u32 cmd)
 	if (err)
 		return err == -ETIMEDOUT ? -EBUSY : err;
 	lumen_wr32(ld, LUMEN_CMIS_CMD, cmd);
+	/* the bus takes this long at least: sleep it rather than poll it */
+	fsleep(LUMEN_CMIS_CMD_US +
+	       LUMEN_CMIS_BYTE_US * FIELD_GET(LUMEN_CMIS_CMD_LEN, cmd));
 	err = lumen_cmis_wait(ld, &st);
 	if (err)
 		return err;
