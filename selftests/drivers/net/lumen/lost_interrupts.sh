@@ -30,12 +30,14 @@ lose_interrupts()
 pings_answered_by_polling()
 {
 	dmesg_mark
-	# -w: wait up to 30 s for all five.  Without interrupts a queue is
-	# polled once it has been seen stalled twice, a second apart; each
-	# request also waits for the poll that completes the one before it
-	# (BQL releases the queue on completions), so on a loaded host five
-	# round trips take well over 10 s
-	out=$(ip netns exec lumen_a ping -c 5 -i 0.3 -w 30 10.76.0.2)
+	# -w: wait up to 30 s for all five, and -W: for the replies after
+	# the last request (busybox waits 10 s by default).  Without
+	# interrupts a queue is polled once it has been seen stalled twice,
+	# a second apart; each request also waits for the poll that
+	# completes the one before it (BQL releases the queue on
+	# completions), so on a loaded host five round trips take well over
+	# 10 s
+	out=$(ip netns exec lumen_a ping -c 5 -i 0.3 -w 30 -W 30 10.76.0.2)
 	log "$(echo "$out" | tail -n 2 | head -n 1)"
 	echo "$out" | grep -q " 5 packets received" ||
 		fail_msg "pings lost: $out" || return 1
