@@ -19,6 +19,9 @@
 #   make bench      TCP, UDP 64 B, latency and CPU per frame over lumen,
 #                   virtio-net and e1000e pairs, with ratios (tools/bench/);
 #                   BENCH_SECS=N seconds a workload (default 8)
+#   make bench-profile  register accesses, doorbells and interrupts a ping
+#                   round trip costs each NIC (QEMU trace events);
+#                   PROFILE_PINGS=N round trips (default 200)
 #   make lint       checkpatch, sparse/W=1, selftests with -Werror
 #   make clean
 #
