@@ -379,6 +379,35 @@ bool lumen_lane_cfg_write(LumenState *s, uint32_t val)
     return true;
 }
 
+/* 10 * log10(@v), @v >= 1, to the nearest tenth of a decade or so. */
+static unsigned lumen_log10_x10(uint32_t v)
+{
+    /* 10 * log10(d) for a leading digit d */
+    static const uint8_t lead[10] = { 0, 0, 3, 5, 6, 7, 8, 8, 9, 10 };
+    unsigned decades = 0;
+
+    while (v >= 10) {
+        v /= 10;
+        decades++;
+    }
+    return decades * 10 + lead[v];
+}
+
+/* Lane @n's SNR in 0.1 dB: see LUMEN_SNR_* in the shared header. */
+static uint32_t lumen_lane_snr(LumenState *s, unsigned n)
+{
+    unsigned atten = LUMEN_TEST_LANE_NIBBLE(s->lane_atten, n);
+    int snr = LUMEN_SNR_CLEAN - 10 * atten;
+    int by_ber;
+
+    if (s->lane_ber[n]) {
+        by_ber = LUMEN_SNR_AT_1E12 - LUMEN_SNR_PER_DECADE *
+                 (int)lumen_log10_x10(s->lane_ber[n]) / 10;
+        snr = MIN(snr, by_ber);
+    }
+    return MAX(snr, 0);
+}
+
 bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val)
 {
     hwaddr off = addr - LUMEN_LANE_BASE;
@@ -403,6 +432,9 @@ bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val)
         /* measured on the received signal: nothing to measure without */
         *val = signal ? s->lane_ber[n] : 0;
         return true;
+    case LUMEN_LANE_SNR:
+        *val = signal ? lumen_lane_snr(s, n) : 0;
+        return true;
     default:
         return false;
     }
@@ -413,7 +445,8 @@ bool lumen_lane_write(LumenState *s, hwaddr addr, uint32_t val)
 {
     hwaddr reg = (addr - LUMEN_LANE_BASE) % LUMEN_LANE_STRIDE;
 
-    if (reg != LUMEN_LANE_STATUS && reg != LUMEN_LANE_BER) {
+    if (reg != LUMEN_LANE_STATUS && reg != LUMEN_LANE_BER &&
+        reg != LUMEN_LANE_SNR) {
         return false;
     }
     trace_lumen_mmio_write_ignored(addr, val, "read-only lane register");

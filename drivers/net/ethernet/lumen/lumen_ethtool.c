@@ -344,7 +344,7 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(lumen_dev_stats) + 3 + LUMEN_NUM_LANES +
+		return ARRAY_SIZE(lumen_dev_stats) + 3 + 2 * LUMEN_NUM_LANES +
 		       LUMEN_MOD_NUM_FLAGS +
 		       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 					 ARRAY_SIZE(lumen_rxq_stats) +
@@ -373,6 +373,8 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	ethtool_sprintf(&data, "link_down_events");
 	for (i = 0; i < LUMEN_NUM_LANES; i++)
 		ethtool_sprintf(&data, "lane%u_ber_e12", i);
+	for (i = 0; i < LUMEN_NUM_LANES; i++)
+		ethtool_sprintf(&data, "lane%u_snr_tenth_db", i);
 	ethtool_sprintf(&data, "raw_channels_open");
 	lumen_mod_flags_strings(&data);
 	for (i = 0; i < ln->ld->max_qp; i++) {
@@ -400,6 +402,9 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 	for (i = 0; i < LUMEN_NUM_LANES; i++)
 		*data++ = lumen_regs_readable(ld) ?
 			  lumen_rd32(ld, LUMEN_LANE(i, LUMEN_LANE_BER)) : 0;
+	for (i = 0; i < LUMEN_NUM_LANES; i++)
+		*data++ = lumen_regs_readable(ld) ?
+			  lumen_rd32(ld, LUMEN_LANE(i, LUMEN_LANE_SNR)) : 0;
 	*data++ = lumen_raw_open_channels(ld);
 	lumen_mod_flags_stats(ld, &data);
 

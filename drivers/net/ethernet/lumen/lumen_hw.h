@@ -346,6 +346,8 @@ enum lumen_fec_mode {
 #define   LUMEN_LANE_STATUS_STATE	GENMASK(6, 4)	/* LUMEN_LSTATE_* */
 #define LUMEN_LANE_BER			0x04	/* RO, pre-FEC bit error ratio */
 					/* in errors per 10^12 bits */
+#define LUMEN_LANE_SNR			0x08	/* RO, SNR at the slicer in */
+					/* 0.1 dB; 0 without signal */
 #define LUMEN_LANE_END			LUMEN_LANE(LUMEN_NUM_LANES, 0)
 
 /* Bring-up of an RX lane once light and a partner are there, in device
@@ -370,6 +372,13 @@ enum lumen_lane_state {
  * training and never gain frame lock without it (LUMEN_DOWN_TRAINING).
  */
 #define LUMEN_BRINGUP_EQ_PRESET_US	2000
+/* LANE_SNR: a clean lane's, less 1 dB a dB of attenuated light, and no
+ * more than its bit error ratio allows: LUMEN_SNR_AT_1E12 at 1e-12, less
+ * LUMEN_SNR_PER_DECADE (0.1 dB) a decade above (2.4e-4: 15.4 dB).
+ */
+#define LUMEN_SNR_CLEAN			240
+#define LUMEN_SNR_AT_1E12		230
+#define LUMEN_SNR_PER_DECADE		9
 #define LUMEN_BRINGUP_SIGNAL_US		1000
 #define LUMEN_BRINGUP_CDR_US		5000
 #define LUMEN_BRINGUP_EQ_NRZ_US		20000	/* 25G NRZ */

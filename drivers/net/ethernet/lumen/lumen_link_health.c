@@ -181,6 +181,8 @@ static int lumen_fmsg_lane(struct devlink_fmsg *fmsg, struct lumen_dev *ld,
 						st & LUMEN_LANE_STATUS_LOCK);
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "ber_e12",
 					       lumen_rd32(ld, LUMEN_LANE(n, LUMEN_LANE_BER)));
+	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "snr_tenth_db",
+					       lumen_rd32(ld, LUMEN_LANE(n, LUMEN_LANE_SNR)));
 	return err ?: devlink_fmsg_obj_nest_end(fmsg);
 }
 

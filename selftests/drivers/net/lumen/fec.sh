@@ -156,6 +156,11 @@ correctable()
 		fail_msg "lane 0 corrected $(fec_stat corrected_blocks 0)" || return 1
 	ber=$(ethtool_stat lumen_a "$PORT_A" lane${LANE}_ber_e12)
 	[ "$ber" = 1000000 ] || fail_msg "lane${LANE}_ber_e12 is $ber" || return 1
+	# 17.6 dB for 1e-6; a clean lane's 24.0
+	snr=$(ethtool_stat lumen_a "$PORT_A" lane${LANE}_snr_tenth_db)
+	snr0=$(ethtool_stat lumen_a "$PORT_A" lane0_snr_tenth_db)
+	[ "$snr" = 176 ] && [ "$snr0" = 240 ] ||
+		fail_msg "SNR lane $LANE $snr, lane 0 $snr0 (tenths of a dB)" || return 1
 	carrier_in lumen_a "$PORT_A" || fail_msg "link dropped at 1e-6" || return 1
 	ns_works || fail_msg "no traffic at 1e-6"
 }

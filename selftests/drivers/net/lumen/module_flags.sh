@@ -91,6 +91,9 @@ rx_power_warning()
 		return 1
 	logged "RX power low warning on lanes 2" || fail_msg "not logged" ||
 		return 1
+	# the dimmer light costs the lane's SNR its 8 dB: 16.0
+	snr=$(ethtool_stat lumen_a "$PORT_A" lane2_snr_tenth_db)
+	[ "$snr" = 160 ] || fail_msg "lane 2 SNR $snr tenths of a dB" || return 1
 	sleep 2.5
 	expect_delta rx_power_low_warning 1 && expect_delta rx_power_low_alarm 0 &&
 	expect_delta rx_power_high_warning 0 && still_up || return 1
