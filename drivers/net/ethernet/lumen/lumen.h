@@ -9,6 +9,7 @@
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/ratelimit.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <net/devlink.h>
@@ -85,6 +86,7 @@ struct lumen_link_event {
  * @mod_flags_seen: the flag bytes as last read, to see flags rise and fall
  *	(lower byte 9, then page 11h from LUMEN_MOD_P11_TX_PWR_FLAGS)
  * @mod_flag_events: how often each module flag rose, for ethtool -S
+ * @mod_flags_rs: bounds the module flags' log lines, per device
  * @fw_lock: one firmware mailbox command at a time
  * @fw_stale_buf: DMA buffer of a flash whose WRITE timed out: the device
  *	may still read it, so it is freed only after the next reset
@@ -140,6 +142,7 @@ struct lumen_dev {
 	struct delayed_work mod_watch;
 	u8 mod_flags_seen[LUMEN_MOD_FLAG_BYTES];
 	u64 mod_flag_events[LUMEN_MOD_NUM_FLAGS];
+	struct ratelimit_state mod_flags_rs;
 	struct mutex fw_lock;			/* see above */
 	void *fw_stale_buf;
 	dma_addr_t fw_stale_dma;
@@ -169,6 +172,7 @@ int lumen_cmis_read(struct lumen_dev *ld, u8 page, u8 bank, u32 offset,
 void lumen_mod_flags_note(struct lumen_dev *ld, u8 page, u8 bank,
 			  u32 offset, u32 len, const u8 *buf);
 void lumen_mod_flags_read(struct lumen_dev *ld);
+void lumen_mod_flags_forget(struct lumen_dev *ld);
 void lumen_mod_flags_start(struct lumen_dev *ld);
 void lumen_mod_flags_stop(struct lumen_dev *ld);
 void lumen_mod_flags_strings(u8 **data);

@@ -374,7 +374,7 @@ enum lumen_lane_state {
 #define LUMEN_BRINGUP_EQ_PRESET_US	2000
 /* LANE_SNR: a clean lane's, less 1 dB a dB of attenuated light, and no
  * more than its bit error ratio allows: LUMEN_SNR_AT_1E12 at 1e-12, less
- * LUMEN_SNR_PER_DECADE (0.1 dB) a decade above (2.4e-4: 15.4 dB).
+ * LUMEN_SNR_PER_DECADE (0.1 dB) a decade above (2.4e-4: 15.6 dB).
  */
 #define LUMEN_SNR_CLEAN			240
 #define LUMEN_SNR_AT_1E12		230

@@ -22,6 +22,7 @@
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/ethtool.h>
+#include <linux/ratelimit.h>
 
 #include "lumen.h"
 
@@ -80,19 +81,18 @@ static void lumen_mod_flag_log(struct lumen_dev *ld,
 	const char *what = lumen_mod_levels[level][1];
 	struct device *dev = &ld->pdev->dev;
 
+	if (!__ratelimit(&ld->mod_flags_rs))
+		return;
 	if (m->page == 0 && raised)
-		dev_warn_ratelimited(dev, "optical module: %s %s\n", m->text,
-				     what);
+		dev_warn(dev, "optical module: %s %s\n", m->text, what);
 	else if (m->page == 0)
-		dev_info_ratelimited(dev, "optical module: %s %s cleared\n",
-				     m->text, what);
+		dev_info(dev, "optical module: %s %s cleared\n", m->text, what);
 	else if (raised)
-		dev_warn_ratelimited(dev, "optical module: %s %s on lanes %*pbl\n",
-				     m->text, what, LUMEN_NUM_LANES, &bits);
+		dev_warn(dev, "optical module: %s %s on lanes %*pbl\n",
+			 m->text, what, LUMEN_NUM_LANES, &bits);
 	else
-		dev_info_ratelimited(dev,
-				     "optical module: %s %s cleared on lanes %*pbl\n",
-				     m->text, what, LUMEN_NUM_LANES, &bits);
+		dev_info(dev, "optical module: %s %s cleared on lanes %*pbl\n",
+			 m->text, what, LUMEN_NUM_LANES, &bits);
 }
 
 static void lumen_mod_flag_count(struct lumen_dev *ld, unsigned int flag,
@@ -196,11 +196,27 @@ static void lumen_mod_watch(struct work_struct *work)
 }
 
 /**
+ * lumen_mod_flags_forget - a module was plugged in or pulled out
+ * @ld: the device
+ *
+ * A new module's flags start clear: compare what it raises with nothing,
+ * not with the flags of the one before.
+ */
+void lumen_mod_flags_forget(struct lumen_dev *ld)
+{
+	mutex_lock(&ld->cmis_lock);
+	memset(ld->mod_flags_seen, 0, sizeof(ld->mod_flags_seen));
+	mutex_unlock(&ld->cmis_lock);
+}
+
+/**
  * lumen_mod_flags_start - begin watching the module's flags
  * @ld: the device, its CMIS lock initialised
  */
 void lumen_mod_flags_start(struct lumen_dev *ld)
 {
+	/* flags log on edges only; a lane that flickers is still bounded */
+	ratelimit_state_init(&ld->mod_flags_rs, 5 * HZ, 50);
 	INIT_DELAYED_WORK(&ld->mod_watch, lumen_mod_watch);
 	schedule_delayed_work(&ld->mod_watch, 0);
 }

@@ -297,6 +297,7 @@ void lumen_module_event(struct lumen_dev *ld)
 	if (present == ld->mod_present)
 		return;
 	WRITE_ONCE(ld->mod_present, present);
+	lumen_mod_flags_forget(ld);
 	dev_info(&ld->pdev->dev, "optical module %s\n",
 		 present ? "plugged in" : "pulled out");
 	if (present && lumen_module_pin_control(ld))
@@ -411,16 +412,13 @@ int lumen_module_init(struct lumen_dev *ld)
 {
 	int err;
 
-	mutex_init(&ld->cmis_lock);
 	ld->mod_policy = ETHTOOL_MODULE_POWER_MODE_POLICY_HIGH;
 	ld->mod_present = lumen_rd32(ld, LUMEN_CMIS_STATUS) &
 			  LUMEN_CMIS_STATUS_PRESENT;
 	lumen_module_power_apply(ld);
 	err = lumen_hwmon_init(ld);
-	if (err) {
-		mutex_destroy(&ld->cmis_lock);
+	if (err)
 		return err;
-	}
 	lumen_mod_flags_start(ld);
 	return 0;
 }
@@ -433,5 +431,4 @@ void lumen_module_fini(struct lumen_dev *ld)
 {
 	lumen_mod_flags_stop(ld);
 	lumen_hwmon_fini(ld);
-	mutex_destroy(&ld->cmis_lock);
 }

@@ -279,6 +279,8 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	spin_lock_init(&ld->stat_lock);
 	mutex_init(&ld->reset_lock);
 	mutex_init(&ld->fw_lock);
+	/* the link work takes it, from the first interrupt to irq_fini */
+	mutex_init(&ld->cmis_lock);
 
 	err = lumen_map_bar(ld);
 	if (err)
@@ -350,6 +352,7 @@ err_unmap:
 	/* A read during probe may have found the device gone. */
 	cancel_work_sync(&ld->gone_work);
 err_free_devlink:
+	mutex_destroy(&ld->cmis_lock);
 	mutex_destroy(&ld->fw_lock);
 	mutex_destroy(&ld->reset_lock);
 	lumen_devlink_free(ld);
@@ -380,6 +383,7 @@ static void lumen_remove(struct pci_dev *pdev)
 	pci_clear_master(pdev);
 	lumen_fw_release_stale(ld);
 	lumen_unmap_bar(ld);
+	mutex_destroy(&ld->cmis_lock);
 	mutex_destroy(&ld->fw_lock);
 	mutex_destroy(&ld->reset_lock);
 	lumen_devlink_free(ld);

@@ -726,7 +726,7 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 	unsigned int pkts = 0, bytes = 0;
 	bool reconcile = READ_ONCE(qp->tx.reconcile);
 	struct lumen_cq *cq = &qp->cq;
-	u32 flags, hw_head = 0;
+	u32 flags, head, hw_head = 0;
 	bool more = false;
 	int rx_done = 0;
 
@@ -765,15 +765,19 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 		writel(cq->head, cq->head_reg);
 		return budget;
 	}
+	/* once NAPI is released another poll may move the head: this
+	 * poll's must be taken before
+	 */
+	head = cq->head;
 	if (!napi_complete_done(napi, rx_done)) {
-		writel(cq->head, cq->head_reg);
+		writel(head, cq->head_reg);
 		return rx_done;
 	}
 	if (READ_ONCE(qp->ln->adaptive_rx))
 		lumen_dim_sample(qp);
 	/* the head and the re-arm in one register write: one exit fewer */
 	writel(LUMEN_QP_IRQ_ARM | LUMEN_QP_IRQ_SET_HEAD |
-	       FIELD_PREP(LUMEN_QP_IRQ_HEAD, cq->head), qp->irq_ctrl);
+	       FIELD_PREP(LUMEN_QP_IRQ_HEAD, head), qp->irq_ctrl);
 	return rx_done;
 }
 

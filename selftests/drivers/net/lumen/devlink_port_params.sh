@@ -10,7 +10,7 @@
 # the link down once it reaches the limit ("high BER" in ethtool), and
 # the link comes back when the limit is lifted; a limit beyond any FEC
 # is refused.  Neither takes a driverinit value.  Both survive a reload
-# and act after it.
+# and a down/up, and act after them.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -168,6 +168,12 @@ survive_reload()
 	[ "$(diag last_bringup_us)" = 21500 ] && [ "$(diag fec_ber_limit)" = 123456 ] ||
 		fail_msg "device after reload: bring-up $(diag last_bringup_us) us, limit $(diag fec_ber_limit)" ||
 		return 1
+	# and across down/up, which programs the port afresh
+	ip -n lumen_a link set "$PORT_A" down && ip -n lumen_a link set "$PORT_A" up &&
+	wait_for 10 both_on || fail_msg "no link after down/up" || return 1
+	[ "$(diag last_bringup_us)" = 21500 ] && [ "$(diag fec_ber_limit)" = 123456 ] ||
+		fail_msg "device after down/up: bring-up $(diag last_bringup_us) us, limit $(diag fec_ber_limit)" ||
+		return 1
 	set_param link_training true && set_param fec_ber_limit 0 &&
 		wait_for 10 both_on && ns_works
 }
@@ -181,5 +187,5 @@ ktap_check "fast_lanes_need_training" fast_lanes_need_training
 ktap_check "wrong_cmode_refused" wrong_cmode_refused
 ktap_check "fec_ber_limit_too_high" fec_ber_limit_too_high
 ktap_check "fec_ber_limit_drops_link" fec_ber_limit_drops_link
-ktap_check "survive_reload" survive_reload
+ktap_check "survive_reload_and_down_up" survive_reload
 ktap_finish
