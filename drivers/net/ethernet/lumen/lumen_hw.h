@@ -89,7 +89,19 @@
 #define LUMEN_CTRL_SCRATCH		0x002c	/* RW, no side effects */
 #define LUMEN_CTRL_CLOCK_LO		0x0030	/* RO device clock, ns */
 #define LUMEN_CTRL_CLOCK_HI		0x0034
-#define LUMEN_CTRL_END			0x0038
+#define LUMEN_CTRL_PORTS		0x0038	/* RW, port split, below */
+#define LUMEN_CTRL_END			0x003c
+
+/* Port split (breakout).  The 8 lanes form CTRL_PORTS ports: 1 (reset),
+ * 2, 4 or 8, each of 8 / CTRL_PORTS lanes; port k owns lanes
+ * k * 8 / CTRL_PORTS onwards and the PORT registers at
+ * LUMEN_PORT_REG(k, reg).  A write of another value is ignored.  A write
+ * that changes the split resets every port (PORT registers, RSS of the
+ * port, its counters, packet buffer, link training: lit ports say BYE
+ * first) and gives port k the default PORT_CFG of its width: all its
+ * lanes at LUMEN_PORT_CFG_DEFAULT_RATE.  Queue pairs keep running.
+ */
+#define LUMEN_MAX_PORTS			8
 
 /* Reset takes this long in the model; drivers wait up to the timeout. */
 #define LUMEN_RESET_TIME_US		2000
@@ -135,7 +147,22 @@
 #define LUMEN_PORT_BRINGUP_US		0x0224	/* RO, device time the last */
 					/* lane bring-up took; 0: none yet */
 #define LUMEN_PORT_BER_LIMIT		0x0228	/* RW, below; reset 0 */
-#define LUMEN_PORT_END			0x022c
+#define LUMEN_PORT_QPS			0x022c	/* RW, the port's queue pairs */
+#define   LUMEN_PORT_QPS_FIRST		GENMASK(7, 0)
+#define   LUMEN_PORT_QPS_COUNT		GENMASK(15, 8)
+#define LUMEN_PORT_END			0x0230
+
+/* Port k's copy of a PORT register; ports at or above CTRL_PORTS read 0
+ * and ignore writes.
+ *
+ * PORT_QPS: the queue pairs the port owns, FIRST to FIRST + COUNT - 1.
+ * Frames the port receives go to them only (an RSS entry naming another
+ * queue pair means FIRST); frames a queue pair sends go out of the
+ * lowest port that owns it, port 0 when none does.  Resets to all
+ * LUMEN_MAX_QP for port 0, none for the others.
+ */
+#define LUMEN_PORT_STRIDE		0x40
+#define LUMEN_PORT_REG(k, reg)		((reg) + (k) * LUMEN_PORT_STRIDE)
 
 /* CMIS: the management interface of the pluggable module (QSFP-DD or
  * OSFP, CMIS 5.0), the two-wire bus a host reaches a module through.
@@ -536,7 +563,32 @@ struct lumen_train_wire {
 #define LUMEN_TRAIN_READY		0x01	/* receives its partner well */
 #define LUMEN_TRAIN_BYE			0x02	/* its TX is going off */
 
-/* RSS: receive-side scaling.  With RSS_CTRL_EN, the device hashes each
+/* A split device's ports share the one fiber of the model; port k > 0
+ * puts every frame it sends (training frames too) inside this header,
+ * and the receiving device hands the inner frame to its port k.  Port 0
+ * sends bare frames, so an unsplit partner sees only port 0.  A frame
+ * for a port the receiver does not have is light on lanes it does not
+ * use: dropped, counted nowhere.
+ */
+#define LUMEN_SPLIT_WIRE_DST		{ 0x03, 0x4c, 0x55, 0x53, 0x50, 0x4c }
+
+struct lumen_split_wire_hdr {
+	__u8 dst[6];		/* LUMEN_SPLIT_WIRE_DST */
+	__u8 src[6];		/* the sender's factory MAC */
+	__be16 proto;		/* LUMEN_RAW_ETHERTYPE */
+	__u8 port;		/* the sending (and receiving) port, 1 to 7 */
+	__u8 ports;		/* the sender's CTRL_PORTS */
+};
+
+#define LUMEN_SPLIT_WIRE_HDR_LEN	16
+
+/* RSS: receive-side scaling, per port.  Port k's RSS_CTRL and RSS_KEY
+ * are at LUMEN_RSS_PORT_CTRL(k) and LUMEN_RSS_PORT_KEY(k, n) (port 0's
+ * also at RSS_CTRL and RSS_KEY(n)); of the indirection table it uses the
+ * LUMEN_RSS_INDIR_SIZE / CTRL_PORTS entries from
+ * k * LUMEN_RSS_INDIR_SIZE / CTRL_PORTS, called entries 0 onwards below.
+ *
+ * With RSS_CTRL_EN, the device hashes each
  * received IPv4 or IPv6 frame (after at most one VLAN tag) with the
  * Toeplitz function and RSS_KEY over the source and destination
  * addresses and, when its type is enabled and the frame is not a
@@ -559,7 +611,9 @@ struct lumen_train_wire {
 #define LUMEN_RSS_INDIR_SIZE		128
 #define LUMEN_RSS_INDIR(n)		(0x2100 + (n) * 4)	/* queue pair */
 #define   LUMEN_RSS_INDIR_QP		GENMASK(3, 0)
-#define LUMEN_RSS_END			LUMEN_RSS_INDIR(LUMEN_RSS_INDIR_SIZE)
+#define LUMEN_RSS_PORT_CTRL(k)		(0x2300 + (k) * 4)
+#define LUMEN_RSS_PORT_KEY(k, n)	(0x2400 + (k) * 0x40 + (n) * 4)
+#define LUMEN_RSS_END			LUMEN_RSS_PORT_KEY(LUMEN_MAX_PORTS, 0)
 
 /* STAT: device counters, 64 bits each, cleared by reset.  Read them with
  * one 64-bit access or low half first.
@@ -617,6 +671,16 @@ enum lumen_stat {
 					/* codewords it could not */
 	LUMEN_STAT_CNT = LUMEN_STAT_LANE_FEC_UNCORR + LUMEN_NUM_LANES
 };
+
+/* Counters below LUMEN_STAT_PORT_CNT are the MAC's, one set per port:
+ * port k's at LUMEN_PSTAT(k, n); LUMEN_STAT(n) is port 0's.  Raw and
+ * lane counters are the device's (raw frames run on port 0).
+ */
+#define LUMEN_STAT_PORT_CNT		LUMEN_STAT_RAW_TX_FRAMES
+#define LUMEN_PSTAT_BASE		0x5000
+#define LUMEN_PSTAT_STRIDE		0x200
+#define LUMEN_PSTAT(k, n)		(LUMEN_PSTAT_BASE + (k) * LUMEN_PSTAT_STRIDE + (n) * 8)
+#define LUMEN_PSTAT_END			LUMEN_PSTAT(LUMEN_MAX_PORTS, 0)
 
 #define LUMEN_ETH_P_MAC_CTRL		0x8808
 #define LUMEN_MAC_CTRL_PAUSE		0x0001	/* opcode */
