@@ -16,11 +16,38 @@
 
 #include "lumen_hw.h"
 
+struct lumen_dev;
 struct lumen_raw_port;
+
+/**
+ * struct lumen_port - one port of the device: all 8 lanes, or a share of
+ *	them once split
+ * @ld: the device
+ * @dl_port: its devlink port
+ * @netdev: its netdev, NULL until registered
+ * @idx: port number, 0 to lumen_dev::num_ports - 1
+ * @lanes: the lanes it owns, from lane @idx * @lanes
+ * @qp_first: the first of its queue pairs
+ * @max_qp: how many it has
+ * @stat_base: its MAC counters as they stood before the last reset
+ * @dl_registered: @dl_port is registered
+ */
+struct lumen_port {
+	struct lumen_dev *ld;
+	struct devlink_port dl_port;
+	struct net_device *netdev;
+	u8 idx;
+	u8 lanes;
+	u16 qp_first;
+	u16 max_qp;
+	u64 stat_base[LUMEN_STAT_PORT_CNT];
+	bool dl_registered;
+};
 
 /* One entry of the link history ("link" health reporter dump). */
 struct lumen_link_event {
 	u64 time_ns;		/* boot time */
+	u8 port;		/* which port */
 	u32 status;		/* PORT_STATUS */
 	u32 reason;		/* PORT_DOWN_REASON, or NONE while up */
 };
@@ -42,8 +69,9 @@ struct lumen_link_event {
  * @pdev: the PCI device
  * @bar0: mapping of BAR0, owned by probe/remove
  * @regs: what register accessors use: BAR0, or NULL once the device is gone
- * @netdev: the port's netdev, NULL until registered
- * @dl_port: devlink port of the physical port
+ * @ports: the ports, the first @num_ports of them in use
+ * @num_ports: 1, or the ports of a split (CTRL_PORTS); changed under RTNL
+ *	and @reset_lock
  * @flags: LUMEN_F_* bits
  * @rev: hardware revision register
  * @fw_ver: running firmware version register
@@ -67,8 +95,6 @@ struct lumen_link_event {
  * @link_hist_n: link changes recorded since probe
  * @link_report: a training failure to report, or NONE
  * @link_report_work: reports it to @link_reporter
- * @link_reason_since: jiffies when the link or its down reason last changed
- * @link_reported: the failure since then was reported
  * @region: devlink region "registers"
  * @fatal_work: reports a fatal firmware error to @fw_reporter
  * @fatal_errors: fatal firmware errors the device reported
@@ -91,6 +117,10 @@ struct lumen_link_event {
  * @fw_stale_buf: DMA buffer of a flash whose WRITE timed out: the device
  *	may still read it, so it is freed only after the next reset
  * @fw_stale_dma: its DMA address
+ * @link_training: lanes equalize by link training, else from presets
+ *	(devlink param link_training), on every port
+ * @ber_limit: pre-FEC BER (per 10^12 bits) at which a port gives the
+ *	link up, 0 for the FEC mode's own limit (devlink param fec_ber_limit)
  *
  * Lives in the devlink instance's private area.
  */
@@ -98,8 +128,8 @@ struct lumen_dev {
 	struct pci_dev *pdev;
 	u8 __iomem *bar0;
 	u8 __iomem *regs;
-	struct net_device *netdev;
-	struct devlink_port dl_port;
+	struct lumen_port ports[LUMEN_MAX_PORTS];
+	unsigned int num_ports;
 	unsigned long flags;
 
 	u32 rev;
@@ -125,8 +155,6 @@ struct lumen_dev {
 	u64 link_hist_n;
 	u32 link_report;
 	struct work_struct link_report_work;
-	unsigned long link_reason_since;
-	bool link_reported;
 	struct devlink_region *region;
 	struct work_struct fatal_work;
 	atomic_t fatal_errors;
@@ -146,6 +174,8 @@ struct lumen_dev {
 	struct mutex fw_lock;			/* see above */
 	void *fw_stale_buf;
 	dma_addr_t fw_stale_dma;
+	bool link_training;
+	u32 ber_limit;
 };
 
 /* lumen_dev::flags */
@@ -215,6 +245,13 @@ static inline void lumen_rmw32(struct lumen_dev *ld, u32 reg, u32 clear,
 }
 
 u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat);
+u64 lumen_rd_pstat(struct lumen_port *lp, enum lumen_stat stat);
+
+/* The netdev of port 0, which raw frames run on; NULL while there is none. */
+static inline struct net_device *lumen_port0_netdev(struct lumen_dev *ld)
+{
+	return ld->ports[0].netdev;
+}
 
 static inline struct devlink *lumen_to_devlink(struct lumen_dev *ld)
 {
@@ -233,8 +270,9 @@ void lumen_link_update(struct lumen_dev *ld);
 /* lumen_link_health.c */
 int lumen_link_health_create(struct lumen_dev *ld);
 void lumen_link_health_destroy(struct lumen_dev *ld);
-void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason);
-void lumen_link_health_check(struct lumen_dev *ld, u32 reason);
+void lumen_link_history_add(struct lumen_dev *ld, u8 port, u32 status,
+			    u32 reason);
+void lumen_link_health_check(struct lumen_dev *ld, u8 port, u32 reason);
 void lumen_link_health_work(struct lumen_dev *ld);
 void lumen_link_health_stop(struct lumen_dev *ld);
 
@@ -248,8 +286,18 @@ int lumen_irq_vector(struct lumen_dev *ld, unsigned int vec);
 /* lumen_devlink.c */
 struct lumen_dev *lumen_devlink_alloc(struct pci_dev *pdev);
 void lumen_devlink_free(struct lumen_dev *ld);
-int lumen_devlink_port_register(struct lumen_dev *ld);
-void lumen_devlink_port_unregister(struct lumen_dev *ld);
+void lumen_ports_layout(struct lumen_dev *ld, unsigned int num_ports);
+int lumen_devlink_ports_register(struct lumen_dev *ld);
+void lumen_devlink_ports_unregister(struct lumen_dev *ld);
+int lumen_devl_ports_register(struct lumen_dev *ld);
+void lumen_devl_ports_unregister(struct lumen_dev *ld);
+
+/* lumen_split.c */
+int lumen_port_split(struct devlink *devlink, struct devlink_port *port,
+		     unsigned int count, struct netlink_ext_ack *extack);
+int lumen_port_unsplit(struct devlink *devlink, struct devlink_port *port,
+		       struct netlink_ext_ack *extack);
+void lumen_ports_hw_apply(struct lumen_dev *ld);
 
 /* lumen_fw.c */
 int lumen_fw_flash_update(struct devlink *devlink,
@@ -276,7 +324,7 @@ void lumen_params_apply(struct lumen_dev *ld);
 void lumen_regs_dump(struct lumen_dev *ld, u8 *buf);
 int lumen_health_create(struct lumen_dev *ld);
 void lumen_health_destroy(struct lumen_dev *ld);
-void lumen_health_tx_report(struct lumen_dev *ld, int qp);
+void lumen_health_tx_report(struct lumen_dev *ld, u8 port, int qp);
 void lumen_health_fatal(struct lumen_dev *ld);
 void lumen_health_stop(struct lumen_dev *ld);
 
@@ -285,11 +333,12 @@ void lumen_reset_prepare(struct lumen_dev *ld);
 int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack);
 
 /* lumen_netdev.c */
-int lumen_netdev_create(struct lumen_dev *ld);
-void lumen_netdev_quiesce(struct lumen_dev *ld);
-int lumen_netdev_restore(struct lumen_dev *ld);
-int lumen_netdev_restart(struct lumen_dev *ld);
-void lumen_netdev_destroy(struct lumen_dev *ld);
+int lumen_netdevs_create(struct lumen_dev *ld);
+void lumen_netdevs_quiesce(struct lumen_dev *ld);
+int lumen_netdevs_restore(struct lumen_dev *ld);
+int lumen_netdevs_restart(struct lumen_dev *ld);
+void lumen_netdevs_destroy(struct lumen_dev *ld);
+bool lumen_netdevs_running(struct lumen_dev *ld);
 
 /* lumen_ethtool.c */
 void lumen_set_ethtool_ops(struct net_device *netdev);

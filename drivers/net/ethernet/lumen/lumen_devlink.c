@@ -155,6 +155,8 @@ static const struct devlink_ops lumen_devlink_ops = {
 	.flash_update = lumen_fw_flash_update,
 	.selftest_check = lumen_devlink_selftest_check,
 	.selftest_run = lumen_devlink_selftest_run,
+	.port_split = lumen_port_split,
+	.port_unsplit = lumen_port_unsplit,
 };
 
 /**
@@ -189,27 +191,119 @@ void lumen_devlink_free(struct lumen_dev *ld)
 }
 
 /**
- * lumen_devlink_port_register - register the physical port with devlink
- * @ld: the device
+ * lumen_ports_layout - share the lanes and queue pairs out among ports
+ * @ld: the device, with no port registered
+ * @num_ports: 1, 2, 4 or 8, at most ld->max_qp
  *
- * Return: 0 or an errno.
+ * Port k gets lanes from k * 8 / @num_ports and as many queue pairs.
+ * Called under RTNL once ports exist (the link work reads them).
  */
-int lumen_devlink_port_register(struct lumen_dev *ld)
+void lumen_ports_layout(struct lumen_dev *ld, unsigned int num_ports)
+{
+	u16 qps = ld->max_qp / num_ports;
+	unsigned int k;
+
+	memset(ld->ports, 0, sizeof(ld->ports));
+	for (k = 0; k < num_ports; k++) {
+		struct lumen_port *lp = &ld->ports[k];
+
+		lp->ld = ld;
+		lp->idx = k;
+		lp->lanes = LUMEN_NUM_LANES / num_ports;
+		lp->qp_first = k * qps;
+		lp->max_qp = qps;
+	}
+	ld->num_ports = num_ports;
+}
+
+/* Register one port's devlink port, the instance lock held. */
+static int lumen_devl_port_register(struct lumen_dev *ld,
+				    struct lumen_port *lp)
 {
 	struct devlink_port_attrs attrs = {};
+	int err;
 
 	attrs.flavour = DEVLINK_PORT_FLAVOUR_PHYSICAL;
 	attrs.phys.port_number = 0;
-	attrs.lanes = LUMEN_NUM_LANES;
-	devlink_port_attrs_set(&ld->dl_port, &attrs);
-	return devlink_port_register(lumen_to_devlink(ld), &ld->dl_port, 0);
+	attrs.lanes = lp->lanes;
+	if (ld->num_ports == 1) {
+		attrs.splittable = true;
+	} else {
+		attrs.split = true;
+		attrs.phys.split_subport_number = lp->idx;
+	}
+	devlink_port_attrs_set(&lp->dl_port, &attrs);
+	err = devl_port_register(lumen_to_devlink(ld), &lp->dl_port, lp->idx);
+	if (!err)
+		lp->dl_registered = true;
+	return err;
 }
 
 /**
- * lumen_devlink_port_unregister - undo lumen_devlink_port_register()
+ * lumen_devl_ports_register - register every port with devlink
+ * @ld: the device, its ports laid out; the devlink instance lock held
+ *
+ * Return: 0 or an errno, with none registered.
+ */
+int lumen_devl_ports_register(struct lumen_dev *ld)
+{
+	unsigned int k;
+	int err;
+
+	for (k = 0; k < ld->num_ports; k++) {
+		err = lumen_devl_port_register(ld, &ld->ports[k]);
+		if (err) {
+			lumen_devl_ports_unregister(ld);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * lumen_devl_ports_unregister - undo lumen_devl_ports_register()
+ * @ld: the device; the devlink instance lock held
+ */
+void lumen_devl_ports_unregister(struct lumen_dev *ld)
+{
+	unsigned int k = ld->num_ports;
+
+	while (k--) {
+		struct lumen_port *lp = &ld->ports[k];
+
+		if (!lp->dl_registered)
+			continue;
+		devl_port_unregister(&lp->dl_port);
+		lp->dl_registered = false;
+	}
+}
+
+/**
+ * lumen_devlink_ports_register - register every port with devlink
+ * @ld: the device, its ports laid out
+ *
+ * Return: 0 or an errno, with none registered.
+ */
+int lumen_devlink_ports_register(struct lumen_dev *ld)
+{
+	struct devlink *devlink = lumen_to_devlink(ld);
+	int err;
+
+	devl_lock(devlink);
+	err = lumen_devl_ports_register(ld);
+	devl_unlock(devlink);
+	return err;
+}
+
+/**
+ * lumen_devlink_ports_unregister - undo lumen_devlink_ports_register()
  * @ld: the device
  */
-void lumen_devlink_port_unregister(struct lumen_dev *ld)
+void lumen_devlink_ports_unregister(struct lumen_dev *ld)
 {
-	devlink_port_unregister(&ld->dl_port);
+	struct devlink *devlink = lumen_to_devlink(ld);
+
+	devl_lock(devlink);
+	lumen_devl_ports_unregister(ld);
+	devl_unlock(devlink);
 }

@@ -113,7 +113,7 @@ static void lumen_get_channels(struct net_device *netdev,
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
-	ch->max_combined = ln->ld->max_qp;
+	ch->max_combined = ln->lp->max_qp;
 	ch->combined_count = ln->num_qp;
 	ch->max_other = 1;
 	ch->other_count = 1;
@@ -165,7 +165,7 @@ static int lumen_set_channels(struct net_device *netdev,
 	    ch->other_count != 1) {
 		if (net_ratelimit())
 			netdev_info(netdev, "channels: 1 to %u combined, and the 1 other\n",
-				    ln->ld->max_qp);
+				    ln->lp->max_qp);
 		return -EINVAL;
 	}
 	if (ch->combined_count == ln->num_qp)
@@ -181,7 +181,7 @@ static u32 lumen_get_rxfh_key_size(struct net_device *netdev)
 
 static u32 lumen_get_rxfh_indir_size(struct net_device *netdev)
 {
-	return LUMEN_RSS_INDIR_SIZE;
+	return lumen_rss_indir_size(netdev_priv(netdev));
 }
 
 static int lumen_get_rxfh(struct net_device *netdev, u32 *indir, u8 *key,
@@ -194,7 +194,8 @@ static int lumen_get_rxfh(struct net_device *netdev, u32 *indir, u8 *key,
 	if (key)
 		memcpy(key, ln->rss_key, sizeof(ln->rss_key));
 	if (indir)
-		memcpy(indir, ln->rss_indir, sizeof(ln->rss_indir));
+		memcpy(indir, ln->rss_indir,
+		       lumen_rss_indir_size(ln) * sizeof(*indir));
 	return 0;
 }
 
@@ -211,7 +212,8 @@ static int lumen_set_rxfh(struct net_device *netdev, const u32 *indir,
 	if (key)
 		memcpy(ln->rss_key, key, sizeof(ln->rss_key));
 	if (indir)
-		memcpy(ln->rss_indir, indir, sizeof(ln->rss_indir));
+		memcpy(ln->rss_indir, indir,
+		       lumen_rss_indir_size(ln) * sizeof(*indir));
 	if (ln->queues_up)
 		lumen_rss_write(ln);
 	return 0;
@@ -265,19 +267,18 @@ static void lumen_get_eth_mac_stats(struct net_device *netdev,
 				    struct ethtool_eth_mac_stats *mac)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
-	struct lumen_dev *ld = ln->ld;
 
-	mac->FramesTransmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_FRAMES);
-	mac->OctetsTransmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_BYTES);
-	mac->MulticastFramesXmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_MCAST);
-	mac->BroadcastFramesXmittedOK = lumen_rd_stat(ld, LUMEN_STAT_TX_BCAST);
-	mac->FramesReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_FRAMES);
-	mac->OctetsReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_BYTES);
-	mac->MulticastFramesReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_MCAST);
-	mac->BroadcastFramesReceivedOK = lumen_rd_stat(ld, LUMEN_STAT_RX_BCAST);
+	mac->FramesTransmittedOK = lumen_net_stat(ln, LUMEN_STAT_TX_FRAMES);
+	mac->OctetsTransmittedOK = lumen_net_stat(ln, LUMEN_STAT_TX_BYTES);
+	mac->MulticastFramesXmittedOK = lumen_net_stat(ln, LUMEN_STAT_TX_MCAST);
+	mac->BroadcastFramesXmittedOK = lumen_net_stat(ln, LUMEN_STAT_TX_BCAST);
+	mac->FramesReceivedOK = lumen_net_stat(ln, LUMEN_STAT_RX_FRAMES);
+	mac->OctetsReceivedOK = lumen_net_stat(ln, LUMEN_STAT_RX_BYTES);
+	mac->MulticastFramesReceivedOK = lumen_net_stat(ln, LUMEN_STAT_RX_MCAST);
+	mac->BroadcastFramesReceivedOK = lumen_net_stat(ln, LUMEN_STAT_RX_BCAST);
 	mac->FramesLostDueToIntMACRcvError =
-		lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_NOBUF);
-	mac->FrameTooLongErrors = lumen_rd_stat(ld, LUMEN_STAT_RX_OVERSIZE);
+		lumen_net_stat(ln, LUMEN_STAT_RX_DROP_NOBUF);
+	mac->FrameTooLongErrors = lumen_net_stat(ln, LUMEN_STAT_RX_OVERSIZE);
 }
 
 static void lumen_get_eth_ctrl_stats(struct net_device *netdev,
@@ -286,9 +287,9 @@ static void lumen_get_eth_ctrl_stats(struct net_device *netdev,
 	struct lumen_net *ln = netdev_priv(netdev);
 
 	ctrl->MACControlFramesTransmitted =
-		lumen_rd_stat(ln->ld, LUMEN_STAT_TX_MAC_CTRL);
+		lumen_net_stat(ln, LUMEN_STAT_TX_MAC_CTRL);
 	ctrl->MACControlFramesReceived =
-		lumen_rd_stat(ln->ld, LUMEN_STAT_RX_MAC_CTRL);
+		lumen_net_stat(ln, LUMEN_STAT_RX_MAC_CTRL);
 }
 
 static void lumen_get_pause_stats(struct net_device *netdev,
@@ -296,8 +297,8 @@ static void lumen_get_pause_stats(struct net_device *netdev,
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
-	pause->tx_pause_frames = lumen_rd_stat(ln->ld, LUMEN_STAT_TX_PAUSE);
-	pause->rx_pause_frames = lumen_rd_stat(ln->ld, LUMEN_STAT_RX_PAUSE);
+	pause->tx_pause_frames = lumen_net_stat(ln, LUMEN_STAT_TX_PAUSE);
+	pause->rx_pause_frames = lumen_net_stat(ln, LUMEN_STAT_RX_PAUSE);
 }
 
 /* The device counts PAUSE frames but neither sends nor obeys them. */
@@ -326,14 +327,13 @@ static void lumen_get_rmon_stats(struct net_device *netdev,
 				 const struct ethtool_rmon_hist_range **ranges)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
-	struct lumen_dev *ld = ln->ld;
 	unsigned int i;
 
-	rmon->undersize_pkts = lumen_rd_stat(ld, LUMEN_STAT_RX_UNDERSIZE);
-	rmon->oversize_pkts = lumen_rd_stat(ld, LUMEN_STAT_RX_OVERSIZE);
+	rmon->undersize_pkts = lumen_net_stat(ln, LUMEN_STAT_RX_UNDERSIZE);
+	rmon->oversize_pkts = lumen_net_stat(ln, LUMEN_STAT_RX_OVERSIZE);
 	for (i = 0; i < ARRAY_SIZE(lumen_rmon_ranges) - 1; i++) {
-		rmon->hist[i] = lumen_rd_stat(ld, LUMEN_STAT_RX_64 + i);
-		rmon->hist_tx[i] = lumen_rd_stat(ld, LUMEN_STAT_TX_64 + i);
+		rmon->hist[i] = lumen_net_stat(ln, LUMEN_STAT_RX_64 + i);
+		rmon->hist_tx[i] = lumen_net_stat(ln, LUMEN_STAT_TX_64 + i);
 	}
 	*ranges = lumen_rmon_ranges;
 }
@@ -344,9 +344,9 @@ static int lumen_get_sset_count(struct net_device *netdev, int sset)
 
 	switch (sset) {
 	case ETH_SS_STATS:
-		return ARRAY_SIZE(lumen_dev_stats) + 3 + 2 * LUMEN_NUM_LANES +
+		return ARRAY_SIZE(lumen_dev_stats) + 3 + 2 * ln->lp->lanes +
 		       LUMEN_MOD_NUM_FLAGS +
-		       ln->ld->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
+		       ln->lp->max_qp * (ARRAY_SIZE(lumen_txq_stats) +
 					 ARRAY_SIZE(lumen_rxq_stats) +
 					 ARRAY_SIZE(lumen_cq_stats));
 	case ETH_SS_TEST:
@@ -371,13 +371,13 @@ static void lumen_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "%s", lumen_dev_stats[i].name);
 	ethtool_sprintf(&data, "tx_restarts");
 	ethtool_sprintf(&data, "link_down_events");
-	for (i = 0; i < LUMEN_NUM_LANES; i++)
+	for (i = 0; i < ln->lp->lanes; i++)
 		ethtool_sprintf(&data, "lane%u_ber_e12", i);
-	for (i = 0; i < LUMEN_NUM_LANES; i++)
+	for (i = 0; i < ln->lp->lanes; i++)
 		ethtool_sprintf(&data, "lane%u_snr_tenth_db", i);
 	ethtool_sprintf(&data, "raw_channels_open");
 	lumen_mod_flags_strings(&data);
-	for (i = 0; i < ln->ld->max_qp; i++) {
+	for (i = 0; i < ln->lp->max_qp; i++) {
 		for (j = 0; j < ARRAY_SIZE(lumen_txq_stats); j++)
 			ethtool_sprintf(&data, "tx%u_%s", i, lumen_txq_stats[j]);
 		for (j = 0; j < ARRAY_SIZE(lumen_rxq_stats); j++)
@@ -396,19 +396,21 @@ static void lumen_get_ethtool_stats(struct net_device *netdev,
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(lumen_dev_stats); i++)
-		*data++ = lumen_rd_stat(ld, lumen_dev_stats[i].stat);
+		*data++ = lumen_dev_stats[i].stat < LUMEN_STAT_PORT_CNT ?
+			  lumen_net_stat(ln, lumen_dev_stats[i].stat) :
+			  lumen_rd_stat(ld, lumen_dev_stats[i].stat);
 	*data++ = ln->tx_restarts;
 	*data++ = ln->link_down_events;
-	for (i = 0; i < LUMEN_NUM_LANES; i++)
+	for (i = 0; i < ln->lp->lanes; i++)
 		*data++ = lumen_regs_readable(ld) ?
-			  lumen_rd32(ld, LUMEN_LANE(i, LUMEN_LANE_BER)) : 0;
-	for (i = 0; i < LUMEN_NUM_LANES; i++)
+			  lumen_rd32(ld, lumen_port_lane_reg(ln, i, LUMEN_LANE_BER)) : 0;
+	for (i = 0; i < ln->lp->lanes; i++)
 		*data++ = lumen_regs_readable(ld) ?
-			  lumen_rd32(ld, LUMEN_LANE(i, LUMEN_LANE_SNR)) : 0;
+			  lumen_rd32(ld, lumen_port_lane_reg(ln, i, LUMEN_LANE_SNR)) : 0;
 	*data++ = lumen_raw_open_channels(ld);
 	lumen_mod_flags_stats(ld, &data);
 
-	for (i = 0; i < ld->max_qp; i++) {
+	for (i = 0; i < ln->lp->max_qp; i++) {
 		lumen_ring_stats_read(&ln->qp[i]->tx.stats, &s);
 		*data++ = s.packets;
 		*data++ = s.bytes;

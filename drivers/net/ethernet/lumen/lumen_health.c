@@ -17,8 +17,11 @@
 
 #define LUMEN_HEALTH_GRACE_MS	1000
 
-/* What a TX report is about: a queue pair, or -1 for the watchdog. */
+/* What a TX report is about: a port's queue pair, or -1 for the
+ * watchdog.
+ */
 struct lumen_tx_report {
+	u8 port;
 	int qp;
 };
 
@@ -29,8 +32,7 @@ static int lumen_tx_recover(struct devlink_health_reporter *reporter,
 	int err = 0;
 
 	rtnl_lock();
-	if (ld->netdev)
-		err = lumen_netdev_restart(ld);
+	err = lumen_netdevs_restart(ld);
 	rtnl_unlock();
 	if (err)
 		NL_SET_ERR_MSG_MOD(extack, "cannot restart the queues");
@@ -47,29 +49,29 @@ static int lumen_fmsg_tx_qp(struct devlink_fmsg *fmsg, struct lumen_qp *qp)
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "head", qp->tx.head);
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "tail", qp->tx.tail);
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "device_head",
-					       lumen_rd32(ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD)));
+					       lumen_rd32(ld, LUMEN_QP(qp->hw, LUMEN_TXQ_HEAD)));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "device_ctrl",
-					       lumen_rd32(ld, LUMEN_QP(qp->idx, LUMEN_TXQ_CTRL)));
+					       lumen_rd32(ld, LUMEN_QP(qp->hw, LUMEN_TXQ_CTRL)));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "queue_error",
-					       lumen_rd32(ld, LUMEN_QP(qp->idx, LUMEN_QP_ERR)));
+					       lumen_rd32(ld, LUMEN_QP(qp->hw, LUMEN_QP_ERR)));
 	err = err ?: devlink_fmsg_u8_pair_put(fmsg, "hung_periods", qp->tx.hung);
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "stopped",
 						netif_tx_queue_stopped(qp->tx.txq));
 	return err ?: devlink_fmsg_obj_nest_end(fmsg);
 }
 
-/* Every queue pair in use, or only @only (>= 0). */
-static int lumen_fmsg_tx(struct lumen_dev *ld, struct devlink_fmsg *fmsg,
-			 int only)
+/* Every queue pair of a port in use, or only @only (>= 0). */
+static int lumen_fmsg_tx_port(struct lumen_port *lp, struct devlink_fmsg *fmsg,
+			      int only)
 {
 	struct lumen_net *ln;
 	unsigned int i;
 	int err;
 
 	ASSERT_RTNL();
-	if (!ld->netdev)
+	if (!lp->netdev)
 		return devlink_fmsg_string_pair_put(fmsg, "netdev", "none");
-	ln = netdev_priv(ld->netdev);
+	ln = netdev_priv(lp->netdev);
 	err = devlink_fmsg_u64_pair_put(fmsg, "restarts", ln->tx_restarts);
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "running", ln->queues_up);
 	if (err || !ln->queues_up)
@@ -81,6 +83,32 @@ static int lumen_fmsg_tx(struct lumen_dev *ld, struct devlink_fmsg *fmsg,
 	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
 }
 
+/* Unsplit, the port's queues; split, a "ports" array of them, or the
+ * one port a report is about.
+ */
+static int lumen_fmsg_tx(struct lumen_dev *ld, struct devlink_fmsg *fmsg,
+			 const struct lumen_tx_report *rep)
+{
+	unsigned int k;
+	int err;
+
+	if (ld->num_ports == 1)
+		return lumen_fmsg_tx_port(&ld->ports[0], fmsg, rep ? rep->qp : -1);
+	if (rep && rep->port < ld->num_ports) {
+		err = devlink_fmsg_u32_pair_put(fmsg, "port", rep->port);
+		return err ?: lumen_fmsg_tx_port(&ld->ports[rep->port], fmsg,
+						 rep->qp);
+	}
+	err = devlink_fmsg_arr_pair_nest_start(fmsg, "ports");
+	for (k = 0; !err && k < ld->num_ports; k++) {
+		err = devlink_fmsg_obj_nest_start(fmsg);
+		err = err ?: devlink_fmsg_u32_pair_put(fmsg, "port", k);
+		err = err ?: lumen_fmsg_tx_port(&ld->ports[k], fmsg, -1);
+		err = err ?: devlink_fmsg_obj_nest_end(fmsg);
+	}
+	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
 static int lumen_tx_diagnose(struct devlink_health_reporter *reporter,
 			     struct devlink_fmsg *fmsg,
 			     struct netlink_ext_ack *extack)
@@ -89,7 +117,7 @@ static int lumen_tx_diagnose(struct devlink_health_reporter *reporter,
 	int err;
 
 	rtnl_lock();
-	err = lumen_fmsg_tx(ld, fmsg, -1);
+	err = lumen_fmsg_tx(ld, fmsg, NULL);
 	rtnl_unlock();
 	return err;
 }
@@ -106,7 +134,7 @@ static int lumen_tx_dump(struct devlink_health_reporter *reporter,
 	int err;
 
 	rtnl_lock();
-	err = lumen_fmsg_tx(ld, fmsg, rep ? rep->qp : -1);
+	err = lumen_fmsg_tx(ld, fmsg, rep);
 	rtnl_unlock();
 	return err;
 }
@@ -121,15 +149,16 @@ static const struct devlink_health_reporter_ops lumen_tx_reporter_ops = {
 /**
  * lumen_health_tx_report - report a TX queue that stopped moving
  * @ld: the device
+ * @port: the port whose queue it is
  * @qp: the queue pair whose engine hung, or -1 for a TX timeout
  *
  * devlink then dumps the state and, unless the operator turned
  * auto-recovery off or the last recovery was within the grace period,
  * recovers: restarts the queues.  Must not be called under RTNL.
  */
-void lumen_health_tx_report(struct lumen_dev *ld, int qp)
+void lumen_health_tx_report(struct lumen_dev *ld, u8 port, int qp)
 {
-	struct lumen_tx_report rep = { .qp = qp };
+	struct lumen_tx_report rep = { .port = port, .qp = qp };
 
 	if (test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
 		return;
@@ -243,7 +272,6 @@ static const struct {
 } lumen_regs_blocks[] = {
 	{ LUMEN_CTRL_BASE, LUMEN_CTRL_END },
 	{ LUMEN_INTR_BASE, LUMEN_INTR_END },
-	{ LUMEN_PORT_BASE, LUMEN_PORT_END },
 	{ LUMEN_LANE_BASE, LUMEN_LANE_END },
 	{ LUMEN_RSS_BASE, LUMEN_RSS_END },
 	{ LUMEN_STAT_BASE, LUMEN_STAT(LUMEN_STAT_CNT) },
@@ -264,7 +292,7 @@ static void lumen_regs_read(struct lumen_dev *ld, u8 *data, u32 start,
  * @buf: LUMEN_REGS_DUMP_LEN bytes, zeroed: each register at its offset,
  *	little endian
  *
- * Reads CTRL, INTR, PORT, RSS, STAT and the queue pairs and raw queue
+ * Reads CTRL, INTR, the ports' PORT blocks, RSS, STAT and the queue pairs and raw queue
  * pairs the driver may use.  Registers without side effects on read
  * only; the STAT counters are the device's, since its last reset.
  */
@@ -275,6 +303,9 @@ void lumen_regs_dump(struct lumen_dev *ld, u8 *buf)
 	for (i = 0; i < ARRAY_SIZE(lumen_regs_blocks); i++)
 		lumen_regs_read(ld, buf, lumen_regs_blocks[i].start,
 				lumen_regs_blocks[i].end);
+	for (i = 0; i < ld->num_ports; i++)
+		lumen_regs_read(ld, buf, LUMEN_PORT_REG(i, LUMEN_PORT_BASE),
+				LUMEN_PORT_REG(i, LUMEN_PORT_END));
 	for (i = 0; i < ld->max_qp; i++)
 		lumen_regs_read(ld, buf, LUMEN_QP(i, 0), LUMEN_QP(i, LUMEN_QP_END));
 	for (i = 0; i < ld->max_raw; i++)

@@ -71,9 +71,9 @@ static bool lumen_lane_rate_for(u32 speed, u32 lanes, u32 *rate)
  */
 void lumen_lanes_init(struct lumen_net *ln)
 {
-	ln->lanes = LUMEN_PORT_CFG_DEFAULT_LANES;
+	/* all its lanes, as the device resets PORT_CFG (and splits it) */
+	ln->lanes = ln->lp->lanes;
 	ln->lane_rate = LUMEN_PORT_CFG_DEFAULT_RATE;
-	ln->link_training = true;
 }
 
 /**
@@ -97,10 +97,10 @@ bool lumen_lanes_need_training(u32 rate)
  */
 void lumen_lanes_apply(struct lumen_net *ln)
 {
-	lumen_wr32(ln->ld, LUMEN_PORT_CFG,
-		   FIELD_PREP(LUMEN_PORT_CFG_LANES, ln->lanes) |
-		   FIELD_PREP(LUMEN_PORT_CFG_RATE, ln->lane_rate) |
-		   (ln->link_training ? 0 : LUMEN_PORT_CFG_PRESET));
+	lumen_port_wr32(ln, LUMEN_PORT_CFG,
+			FIELD_PREP(LUMEN_PORT_CFG_LANES, ln->lanes) |
+			FIELD_PREP(LUMEN_PORT_CFG_RATE, ln->lane_rate) |
+			(READ_ONCE(ln->ld->link_training) ? 0 : LUMEN_PORT_CFG_PRESET));
 }
 
 static void lumen_lanes_link_modes(struct lumen_net *ln,
@@ -111,6 +111,8 @@ static void lumen_lanes_link_modes(struct lumen_net *ln,
 	ethtool_link_ksettings_zero_link_mode(cmd, supported);
 	ethtool_link_ksettings_zero_link_mode(cmd, advertising);
 	for (i = 0; i < ARRAY_SIZE(lumen_lane_modes); i++) {
+		if (lumen_lane_modes[i].lanes > ln->lp->lanes)
+			continue;	/* lanes of another port of the split */
 		__set_bit(lumen_lane_modes[i].mode, cmd->link_modes.supported);
 		if (lumen_lane_modes[i].lanes == ln->lanes &&
 		    lumen_lane_modes[i].rate == ln->lane_rate)
@@ -144,7 +146,7 @@ int lumen_get_link_ksettings(struct net_device *netdev,
 	cmd->base.port = PORT_FIBRE;
 	cmd->base.autoneg = AUTONEG_DISABLE;
 
-	st = netif_running(netdev) ? lumen_rd32(ln->ld, LUMEN_PORT_STATUS) : 0;
+	st = netif_running(netdev) ? lumen_port_rd32(ln, LUMEN_PORT_STATUS) : 0;
 	speed = FIELD_GET(LUMEN_PORT_STATUS_SPEED, st) * 1000;
 	lanes = FIELD_GET(LUMEN_PORT_STATUS_LANES, st);
 	/* the device's word is checked: only a speed its lanes can run */
@@ -173,13 +175,14 @@ static bool lumen_lanes_pick(struct lumen_net *ln, u32 speed, u32 lanes,
 		speed = lumen_lane_mbps(ln->lane_rate) * ln->lanes;
 	if (lanes) {
 		*out_lanes = lanes;
-		return lumen_lane_rate_for(speed, lanes, rate);
+		return lanes <= ln->lp->lanes &&
+		       lumen_lane_rate_for(speed, lanes, rate);
 	}
 	if (lumen_lane_rate_for(speed, ln->lanes, rate)) {
 		*out_lanes = ln->lanes;
 		return true;
 	}
-	for (n = 8; n; n /= 2) {
+	for (n = ln->lp->lanes; n; n /= 2) {
 		if (lumen_lane_rate_for(speed, n, rate)) {
 			*out_lanes = n;
 			return true;
@@ -216,11 +219,12 @@ int lumen_set_link_ksettings(struct net_device *netdev,
 		return -EINVAL;
 	}
 	if (!lumen_lanes_pick(ln, cmd->base.speed, cmd->lanes, &lanes, &rate)) {
-		netdev_err(netdev, "speed %u Mb/s on %u lanes: give 1, 2, 4 or 8 lanes of 25000, 50000, 100000 or 200000 Mb/s each\n",
-			   cmd->base.speed, cmd->lanes);
+		netdev_err(netdev, "speed %u Mb/s on %u lanes: give 1, 2, 4 or 8 lanes (at most the port's %u) of 25000, 50000, 100000 or 200000 Mb/s each\n",
+			   cmd->base.speed, cmd->lanes, ln->lp->lanes);
 		return -EINVAL;
 	}
-	if (!ln->link_training && lumen_lanes_need_training(rate)) {
+	if (!READ_ONCE(ln->ld->link_training) &&
+	    lumen_lanes_need_training(rate)) {
 		netdev_err(netdev, "%u Gb/s lanes need link training: set the devlink param link_training true first\n",
 			   LUMEN_LANE_GBPS(rate));
 		return -EINVAL;

@@ -145,9 +145,9 @@ static u32 lumen_fec_from_hw(u32 mode)
  */
 void lumen_fec_apply(struct lumen_net *ln)
 {
-	lumen_wr32(ln->ld, LUMEN_PORT_FEC,
-		   FIELD_PREP(LUMEN_PORT_FEC_MODE, lumen_fec_hw_mode(ln->fec)));
-	lumen_wr32(ln->ld, LUMEN_PORT_BER_LIMIT, ln->ber_limit);
+	lumen_port_wr32(ln, LUMEN_PORT_FEC,
+			FIELD_PREP(LUMEN_PORT_FEC_MODE, lumen_fec_hw_mode(ln->fec)));
+	lumen_port_wr32(ln, LUMEN_PORT_BER_LIMIT, READ_ONCE(ln->ld->ber_limit));
 }
 
 /**
@@ -165,7 +165,7 @@ int lumen_get_fecparam(struct net_device *netdev, struct ethtool_fecparam *fp)
 	fp->fec = ln->fec;
 	fp->active_fec = ETHTOOL_FEC_NONE;
 	if (ln->link_up && lumen_regs_readable(ln->ld)) {
-		mode = lumen_rd32(ln->ld, LUMEN_PORT_FEC);
+		mode = lumen_port_rd32(ln, LUMEN_PORT_FEC);
 		fp->active_fec = lumen_fec_from_hw(FIELD_GET(LUMEN_PORT_FEC_MODE,
 							     mode));
 	}
@@ -213,14 +213,15 @@ void lumen_get_fec_stats(struct net_device *netdev,
 			 struct ethtool_fec_stats *fs)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
+	unsigned int first = ln->lp->idx * ln->lp->lanes;
 	struct lumen_dev *ld = ln->ld;
 	unsigned int n;
 
-	for (n = 0; n < LUMEN_NUM_LANES; n++) {
+	for (n = 0; n < ln->lp->lanes; n++) {
 		fs->corrected_blocks.lanes[n] =
-			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_CORR + n);
+			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_CORR + first + n);
 		fs->uncorrectable_blocks.lanes[n] =
-			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_UNCORR + n);
+			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_UNCORR + first + n);
 	}
 }
 
@@ -233,11 +234,13 @@ void lumen_get_eth_phy_stats(struct net_device *netdev,
 			     struct ethtool_eth_phy_stats *ps)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
+	unsigned int first = ln->lp->idx * ln->lp->lanes;
 	unsigned int n;
 	u64 sum = 0;
 
-	for (n = 0; n < LUMEN_NUM_LANES; n++)
-		sum += lumen_rd_stat(ln->ld, LUMEN_STAT_LANE_SYMBOL_ERR + n);
+	for (n = 0; n < ln->lp->lanes; n++)
+		sum += lumen_rd_stat(ln->ld,
+				     LUMEN_STAT_LANE_SYMBOL_ERR + first + n);
 	ps->SymbolErrorDuringCarrier = sum;
 }
 
@@ -254,36 +257,25 @@ const char *lumen_down_reason_str(u32 reason)
 	return "unknown reason";
 }
 
-/**
- * lumen_link_update - bring the carrier in line with the device's link
- * @ld: the device
- *
- * Called from the link work item and on open.  Logs each change once,
- * with the reason the device gives when the link is down, and counts the
- * times the link went down while the port was up.  Every change, and a
- * new reason while the link stays down, goes into the link history.
- */
-void lumen_link_update(struct lumen_dev *ld)
+/* One port's link; see lumen_link_update(). */
+static void lumen_port_link_update(struct lumen_net *ln)
 {
-	struct net_device *netdev = ld->netdev;
-	struct lumen_net *ln;
+	struct net_device *netdev = ln->netdev;
+	struct lumen_dev *ld = ln->ld;
 	u32 st, reason;
 	bool up;
 
-	/* between reset prepare and done the registers may not answer */
-	if (!netdev || !lumen_regs_readable(ld))
-		return;
-	ln = netdev_priv(netdev);
-	st = lumen_rd32(ld, LUMEN_PORT_STATUS);
+	st = lumen_port_rd32(ln, LUMEN_PORT_STATUS);
 	up = ln->queues_up && !lumen_gone(ld) && (st & LUMEN_PORT_STATUS_LINK);
-	reason = up ? LUMEN_DOWN_NONE : lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
+	reason = up ? LUMEN_DOWN_NONE :
+		 lumen_port_rd32(ln, LUMEN_PORT_DOWN_REASON);
 	if (up == ln->link_up &&
 	    (up ? st == ln->link_status : reason == ln->link_reason)) {
-		lumen_link_health_check(ld, reason);
+		lumen_link_health_check(ld, ln->lp->idx, reason);
 		return;
 	}
 	ln->link_reason = reason;
-	lumen_link_history_add(ld, st, reason);
+	lumen_link_history_add(ld, ln->lp->idx, st, reason);
 	if (!up && !ln->link_up)
 		return;		/* still down, for another reason */
 	if (up && ln->link_up) {
@@ -310,6 +302,29 @@ void lumen_link_update(struct lumen_dev *ld)
 }
 
 /**
+ * lumen_link_update - bring the carriers in line with the device's links
+ * @ld: the device
+ *
+ * Called from the link work item and on open, under RTNL.  For each
+ * port: logs each change once, with the reason the device gives when the
+ * link is down, and counts the times the link went down while the port
+ * was up.  Every change, and a new reason while the link stays down,
+ * goes into the link history.
+ */
+void lumen_link_update(struct lumen_dev *ld)
+{
+	unsigned int k;
+
+	ASSERT_RTNL();
+	/* between reset prepare and done the registers may not answer */
+	if (!lumen_regs_readable(ld))
+		return;
+	for (k = 0; k < ld->num_ports; k++)
+		if (ld->ports[k].netdev)
+			lumen_port_link_update(netdev_priv(ld->ports[k].netdev));
+}
+
+/**
  * lumen_get_link_ext_state - ethtool's reason the link is down
  * @netdev: the port's netdev
  * @info: filled with the kernel's state and substate
@@ -327,7 +342,7 @@ int lumen_get_link_ext_state(struct net_device *netdev,
 
 	if (ln->link_up || !lumen_regs_readable(ld))
 		return -ENODATA;
-	reason = lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
+	reason = lumen_port_rd32(ln, LUMEN_PORT_DOWN_REASON);
 	/* an untrusted value: a reserved reason is no reason */
 	if (reason >= ARRAY_SIZE(lumen_down_info))
 		return -ENODATA;

@@ -9,11 +9,11 @@
 #include "lumen_netdev.h"
 
 /* devlink health reporter "link": link training failures.  The driver
- * keeps a history of the link's states and down reasons; a training
- * failure of this port (no frame lock, a FEC or speed mismatch, a bit
+ * keeps a history of the links' states and down reasons; a training
+ * failure of a port (no frame lock, a FEC or speed mismatch, a bit
  * error ratio beyond the FEC) that lasts is reported.
  * Diagnose shows the link and each lane now, dump the history.  Recover
- * retrains: the port's transmitter goes off and on, so that both ends
+ * retrains: the transmitter of each port that is down goes off and on, so that both ends
  * start training again.  A failure that persists recurs within the
  * grace period, and devlink leaves the reporter in "error" instead of
  * retraining again: retraining cannot fix a configuration mismatch.
@@ -38,27 +38,40 @@ static bool lumen_reason_is_training(u32 reason)
 	}
 }
 
+static struct lumen_net *lumen_port_net(struct lumen_dev *ld, u8 port)
+{
+	struct net_device *netdev = ld->ports[port].netdev;
+
+	return netdev ? netdev_priv(netdev) : NULL;
+}
+
 /**
  * lumen_link_history_add - record a link state or down reason
  * @ld: the device
+ * @port: of which port
  * @status: PORT_STATUS
  * @reason: PORT_DOWN_REASON, LUMEN_DOWN_NONE while up
  *
  * Called under RTNL by lumen_link_update() on every change.
  */
-void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
+void lumen_link_history_add(struct lumen_dev *ld, u8 port, u32 status,
+			    u32 reason)
 {
+	struct lumen_net *ln = lumen_port_net(ld, port);
 	struct lumen_link_event *ev;
 
 	spin_lock_bh(&ld->link_hist_lock);
 	ev = &ld->link_hist[ld->link_hist_n % LUMEN_LINK_HIST];
 	ev->time_ns = ktime_get_boottime_ns();
+	ev->port = port;
 	ev->status = status;
 	ev->reason = reason;
 	ld->link_hist_n++;
 	spin_unlock_bh(&ld->link_hist_lock);
-	ld->link_reason_since = jiffies;
-	ld->link_reported = false;
+	if (ln) {
+		ln->link_reason_since = jiffies;
+		ln->link_reported = false;
+	}
 	/* a report not yet made is about a state that is gone */
 	WRITE_ONCE(ld->link_report, LUMEN_DOWN_NONE);
 }
@@ -66,6 +79,7 @@ void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
 /**
  * lumen_link_health_check - is a training failure to be reported?
  * @ld: the device
+ * @port: of which port
  * @reason: PORT_DOWN_REASON now, LUMEN_DOWN_NONE while up
  *
  * Called under RTNL by lumen_link_update() on every look at the link:
@@ -75,12 +89,14 @@ void lumen_link_history_add(struct lumen_dev *ld, u32 status, u32 reason)
  * it is then reported once (lumen_link_health_work()), until the reason
  * changes or a retrain did not help.
  */
-void lumen_link_health_check(struct lumen_dev *ld, u32 reason)
+void lumen_link_health_check(struct lumen_dev *ld, u8 port, u32 reason)
 {
-	if (!lumen_reason_is_training(reason) || ld->link_reported ||
-	    time_before(jiffies, ld->link_reason_since + LUMEN_LINK_REPORT_AFTER))
+	struct lumen_net *ln = lumen_port_net(ld, port);
+
+	if (!ln || !lumen_reason_is_training(reason) || ln->link_reported ||
+	    time_before(jiffies, ln->link_reason_since + LUMEN_LINK_REPORT_AFTER))
 		return;
-	ld->link_reported = true;
+	ln->link_reported = true;
 	WRITE_ONCE(ld->link_report, reason);
 }
 
@@ -122,29 +138,37 @@ void lumen_link_health_stop(struct lumen_dev *ld)
 	cancel_work_sync(&ld->link_report_work);
 }
 
+/* Retrain every port whose link is down; those up again meanwhile need
+ * nothing.
+ */
 static int lumen_link_recover(struct devlink_health_reporter *reporter,
 			      void *priv_ctx, struct netlink_ext_ack *extack)
 {
 	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
-	struct lumen_net *ln;
-	int err;
+	int err = 0, retrained = 0, down = 0;
+	unsigned int k;
 
 	rtnl_lock();
-	ln = ld->netdev ? netdev_priv(ld->netdev) : NULL;
-	if (ln && ln->link_up) {
-		rtnl_unlock();
-		return 0;		/* up again meanwhile: nothing to do */
-	}
-	err = lumen_port_retrain(ld);
-	if (!err) {
+	for (k = 0; k < ld->num_ports; k++) {
+		struct lumen_net *ln = lumen_port_net(ld, k);
+
+		if (!ln || ln->link_up)
+			continue;
+		down++;
+		err = lumen_port_retrain(ln);
+		if (err)
+			continue;
+		retrained++;
 		/* a failure that outlasts the retrain is reported again */
-		ld->link_reason_since = jiffies;
-		ld->link_reported = false;
+		ln->link_reason_since = jiffies;
+		ln->link_reported = false;
 	}
 	rtnl_unlock();
-	if (err)
+	if (down && !retrained) {
 		NL_SET_ERR_MSG_MOD(extack, "the port is down or being reset: nothing to retrain");
-	return err;
+		return err ?: -ENETDOWN;
+	}
+	return 0;
 }
 
 static const char * const lumen_lane_states[] = {
@@ -186,13 +210,19 @@ static int lumen_fmsg_lane(struct devlink_fmsg *fmsg, struct lumen_dev *ld,
 	return err ?: devlink_fmsg_obj_nest_end(fmsg);
 }
 
-/* The link and every lane as the device has them now; reset lock held. */
-static int lumen_fmsg_link_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld)
+static u32 lumen_lp_rd32(const struct lumen_port *lp, u32 reg)
 {
-	u32 reason = lumen_rd32(ld, LUMEN_PORT_DOWN_REASON);
-	u32 fec = lumen_rd32(ld, LUMEN_PORT_FEC);
-	u32 st = lumen_rd32(ld, LUMEN_PORT_STATUS);
-	u32 cfg = lumen_rd32(ld, LUMEN_PORT_CFG);
+	return lumen_rd32(lp->ld, LUMEN_PORT_REG(lp->idx, reg));
+}
+
+/* A port's link and lanes as the device has them now; reset lock held. */
+static int lumen_fmsg_port_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld,
+			       const struct lumen_port *lp)
+{
+	u32 reason = lumen_lp_rd32(lp, LUMEN_PORT_DOWN_REASON);
+	u32 fec = lumen_lp_rd32(lp, LUMEN_PORT_FEC);
+	u32 st = lumen_lp_rd32(lp, LUMEN_PORT_STATUS);
+	u32 cfg = lumen_lp_rd32(lp, LUMEN_PORT_CFG);
 	u32 rate = FIELD_GET(LUMEN_PORT_CFG_RATE, cfg);
 	unsigned int n;
 	int err;
@@ -211,12 +241,30 @@ static int lumen_fmsg_link_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld)
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "link_training",
 						!(cfg & LUMEN_PORT_CFG_PRESET));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "fec_ber_limit",
-					       lumen_rd32(ld, LUMEN_PORT_BER_LIMIT));
+					       lumen_lp_rd32(lp, LUMEN_PORT_BER_LIMIT));
 	err = err ?: devlink_fmsg_u32_pair_put(fmsg, "last_bringup_us",
-					       lumen_rd32(ld, LUMEN_PORT_BRINGUP_US));
+					       lumen_lp_rd32(lp, LUMEN_PORT_BRINGUP_US));
 	err = err ?: devlink_fmsg_arr_pair_nest_start(fmsg, "lanes");
-	for (n = 0; !err && n < LUMEN_NUM_LANES; n++)
-		err = lumen_fmsg_lane(fmsg, ld, n);
+	for (n = 0; !err && n < lp->lanes; n++)
+		err = lumen_fmsg_lane(fmsg, ld, lp->idx * lp->lanes + n);
+	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
+}
+
+/* Unsplit, the port's link; split, a "ports" array of them. */
+static int lumen_fmsg_link_now(struct devlink_fmsg *fmsg, struct lumen_dev *ld)
+{
+	unsigned int k;
+	int err;
+
+	if (ld->num_ports == 1)
+		return lumen_fmsg_port_now(fmsg, ld, &ld->ports[0]);
+	err = devlink_fmsg_arr_pair_nest_start(fmsg, "ports");
+	for (k = 0; !err && k < ld->num_ports; k++) {
+		err = devlink_fmsg_obj_nest_start(fmsg);
+		err = err ?: devlink_fmsg_u32_pair_put(fmsg, "port", k);
+		err = err ?: lumen_fmsg_port_now(fmsg, ld, &ld->ports[k]);
+		err = err ?: devlink_fmsg_obj_nest_end(fmsg);
+	}
 	return err ?: devlink_fmsg_arr_pair_nest_end(fmsg);
 }
 
@@ -247,6 +295,7 @@ static int lumen_fmsg_link_event(struct devlink_fmsg *fmsg,
 	err = devlink_fmsg_obj_nest_start(fmsg);
 	err = err ?: devlink_fmsg_u64_pair_put(fmsg, "time_ms",
 					       div_u64(ev->time_ns, NSEC_PER_MSEC));
+	err = err ?: devlink_fmsg_u8_pair_put(fmsg, "port", ev->port);
 	err = err ?: devlink_fmsg_bool_pair_put(fmsg, "link",
 						ev->status & LUMEN_PORT_STATUS_LINK);
 	err = err ?: devlink_fmsg_string_pair_put(fmsg, "reason",

@@ -196,7 +196,7 @@ int lumen_get_module_eeprom_by_page(struct net_device *netdev,
 void lumen_module_power_apply(struct lumen_dev *ld)
 {
 	bool low = ld->mod_policy == ETHTOOL_MODULE_POWER_MODE_POLICY_AUTO &&
-		   !(ld->netdev && netif_running(ld->netdev));
+		   !lumen_netdevs_running(ld);
 
 	if (lumen_regs_readable(ld))
 		lumen_wr32(ld, LUMEN_CMIS_CTRL, low ? LUMEN_CMIS_CTRL_LPMODE : 0);

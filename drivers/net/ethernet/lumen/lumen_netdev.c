@@ -8,11 +8,11 @@
 
 #include "lumen_netdev.h"
 
-static void lumen_port_addr_write(struct lumen_dev *ld, const u8 *addr)
+static void lumen_port_addr_write(struct lumen_net *ln, const u8 *addr)
 {
-	lumen_wr32(ld, LUMEN_PORT_ADDR_LO, addr[0] | addr[1] << 8 |
-		   addr[2] << 16 | addr[3] << 24);
-	lumen_wr32(ld, LUMEN_PORT_ADDR_HI, addr[4] | addr[5] << 8);
+	lumen_port_wr32(ln, LUMEN_PORT_ADDR_LO, addr[0] | addr[1] << 8 |
+			addr[2] << 16 | addr[3] << 24);
+	lumen_port_wr32(ln, LUMEN_PORT_ADDR_HI, addr[4] | addr[5] << 8);
 }
 
 static u32 lumen_port_rx_mode(const struct net_device *netdev)
@@ -32,8 +32,10 @@ static u32 lumen_port_rx_mode(const struct net_device *netdev)
  */
 static void lumen_port_ctrl_rmw(struct lumen_net *ln, u32 clear, u32 set)
 {
+	u32 reg = LUMEN_PORT_REG(ln->lp->idx, LUMEN_PORT_CTRL);
+
 	spin_lock_bh(&ln->port_ctrl_lock);
-	lumen_rmw32(ln->ld, LUMEN_PORT_CTRL, clear, set);
+	lumen_rmw32(ln->ld, reg, clear, set);
 	spin_unlock_bh(&ln->port_ctrl_lock);
 }
 
@@ -57,17 +59,20 @@ static u32 lumen_port_loopback_mode(netdev_features_t features)
 static void lumen_port_enable(struct lumen_net *ln)
 {
 	struct net_device *netdev = ln->netdev;
-	struct lumen_dev *ld = ln->ld;
+	struct lumen_port *lp = ln->lp;
 
-	lumen_wr32(ld, LUMEN_PORT_MAX_FRAME, lumen_max_frame(netdev->mtu));
-	lumen_port_addr_write(ld, netdev->dev_addr);
+	lumen_port_wr32(ln, LUMEN_PORT_MAX_FRAME, lumen_max_frame(netdev->mtu));
+	lumen_port_addr_write(ln, netdev->dev_addr);
+	lumen_port_wr32(ln, LUMEN_PORT_QPS,
+			FIELD_PREP(LUMEN_PORT_QPS_FIRST, lp->qp_first) |
+			FIELD_PREP(LUMEN_PORT_QPS_COUNT, lp->max_qp));
 	lumen_fec_apply(ln);
 	lumen_lanes_apply(ln);
-	lumen_module_power_apply(ld);
+	lumen_module_power_apply(ln->ld);
 	spin_lock_bh(&ln->port_ctrl_lock);
-	lumen_wr32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
-		   LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev) |
-		   lumen_port_loopback_mode(netdev->features));
+	lumen_port_wr32(ln, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN |
+			LUMEN_PORT_CTRL_RX_EN | lumen_port_rx_mode(netdev) |
+			lumen_port_loopback_mode(netdev->features));
 	spin_unlock_bh(&ln->port_ctrl_lock);
 }
 
@@ -90,28 +95,21 @@ void lumen_port_loopback(struct lumen_net *ln, bool on)
 
 /**
  * lumen_port_retrain - start link training again (link health recovery)
- * @ld: the device
+ * @ln: the netdev's private data
  *
  * The transmitter goes off and on: the partner hears BYE, then training
  * frames, and both ends train again.  Called under RTNL.
  *
  * Return: 0, or -ENETDOWN when the port is down or being reset.
  */
-int lumen_port_retrain(struct lumen_dev *ld)
+int lumen_port_retrain(struct lumen_net *ln)
 {
-	struct lumen_net *ln;
-
 	ASSERT_RTNL();
-	if (!ld->netdev)
+	if (!ln->queues_up || !lumen_regs_readable(ln->ld))
 		return -ENETDOWN;
-	ln = netdev_priv(ld->netdev);
-	if (!ln->queues_up || !lumen_regs_readable(ld))
-		return -ENETDOWN;
-	spin_lock_bh(&ln->port_ctrl_lock);
-	lumen_rmw32(ld, LUMEN_PORT_CTRL, LUMEN_PORT_CTRL_TX_EN, 0);
-	lumen_rmw32(ld, LUMEN_PORT_CTRL, 0, LUMEN_PORT_CTRL_TX_EN);
-	spin_unlock_bh(&ln->port_ctrl_lock);
-	netdev_info(ld->netdev, "link retrained\n");
+	lumen_port_ctrl_rmw(ln, LUMEN_PORT_CTRL_TX_EN, 0);
+	lumen_port_ctrl_rmw(ln, 0, LUMEN_PORT_CTRL_TX_EN);
+	netdev_info(ln->netdev, "link retrained\n");
 	return 0;
 }
 
@@ -129,7 +127,7 @@ static int lumen_set_features(struct net_device *netdev,
 static void lumen_port_disable(struct lumen_net *ln)
 {
 	spin_lock_bh(&ln->port_ctrl_lock);
-	lumen_wr32(ln->ld, LUMEN_PORT_CTRL, 0);
+	lumen_port_wr32(ln, LUMEN_PORT_CTRL, 0);
 	spin_unlock_bh(&ln->port_ctrl_lock);
 	lumen_module_power_apply(ln->ld);
 }
@@ -158,7 +156,7 @@ static void lumen_restart_task(struct work_struct *work)
 {
 	struct lumen_net *ln = container_of(work, struct lumen_net, restart_task);
 
-	lumen_health_tx_report(ln->ld, READ_ONCE(ln->hung_qp));
+	lumen_health_tx_report(ln->ld, ln->lp->idx, READ_ONCE(ln->hung_qp));
 }
 
 static void lumen_tx_timeout(struct net_device *netdev, unsigned int txqueue)
@@ -216,7 +214,7 @@ static void lumen_queues_down(struct lumen_net *ln)
 	ln->queues_up = false;
 	/* a new start for the link history and its failure reports */
 	ln->link_reason = LUMEN_DOWN_ADMIN;
-	lumen_link_history_add(ln->ld, 0, LUMEN_DOWN_ADMIN);
+	lumen_link_history_add(ln->ld, ln->lp->idx, 0, LUMEN_DOWN_ADMIN);
 	lumen_qps_stop(ln);
 	lumen_rings_free(ln);
 }
@@ -295,7 +293,7 @@ static int lumen_set_mac_address(struct net_device *netdev, void *p)
 		return -EADDRNOTAVAIL;
 	eth_hw_addr_set(netdev, addr->sa_data);
 	if (netif_running(netdev))
-		lumen_port_addr_write(ln->ld, netdev->dev_addr);
+		lumen_port_addr_write(ln, netdev->dev_addr);
 	return 0;
 }
 
@@ -305,7 +303,7 @@ static int lumen_change_mtu(struct net_device *netdev, int new_mtu)
 
 	netdev->mtu = new_mtu;
 	if (netif_running(netdev))
-		lumen_wr32(ln->ld, LUMEN_PORT_MAX_FRAME, lumen_max_frame(new_mtu));
+		lumen_port_wr32(ln, LUMEN_PORT_MAX_FRAME, lumen_max_frame(new_mtu));
 	return 0;
 }
 
@@ -317,7 +315,7 @@ static void lumen_get_stats64(struct net_device *netdev,
 	struct lumen_ring_stats s;
 	unsigned int i;
 
-	for (i = 0; i < ld->max_qp; i++) {
+	for (i = 0; i < ln->lp->max_qp; i++) {
 		struct lumen_qp *qp = ln->qp[i];
 
 		lumen_ring_stats_read(&qp->tx.stats, &s);
@@ -336,12 +334,12 @@ static void lumen_get_stats64(struct net_device *netdev,
 
 	if (lumen_gone(ld))
 		return;
-	stats->rx_dropped += lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_DISABLED);
+	stats->rx_dropped += lumen_net_stat(ln, LUMEN_STAT_RX_DROP_DISABLED);
 	/* the device had no buffer: the host did not keep up */
-	stats->rx_missed_errors += lumen_rd_stat(ld, LUMEN_STAT_RX_DROP_NOBUF);
-	stats->rx_length_errors = lumen_rd_stat(ld, LUMEN_STAT_RX_ERR_LEN);
+	stats->rx_missed_errors += lumen_net_stat(ln, LUMEN_STAT_RX_DROP_NOBUF);
+	stats->rx_length_errors = lumen_net_stat(ln, LUMEN_STAT_RX_ERR_LEN);
 	stats->rx_errors += stats->rx_length_errors;
-	stats->multicast = lumen_rd_stat(ld, LUMEN_STAT_RX_MCAST);
+	stats->multicast = lumen_net_stat(ln, LUMEN_STAT_RX_MCAST);
 }
 
 /* The port's devlink port: devlink's compat paths (ethtool -f, the
@@ -351,7 +349,7 @@ static struct devlink_port *lumen_get_devlink_port(struct net_device *netdev)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
-	return &ln->ld->dl_port;
+	return &ln->lp->dl_port;
 }
 
 static const struct net_device_ops lumen_netdev_ops = {
@@ -370,51 +368,63 @@ static const struct net_device_ops lumen_netdev_ops = {
 };
 
 /**
- * lumen_netdev_quiesce - stop the port for a device reset
+ * lumen_netdevs_quiesce - stop the ports for a device reset
  * @ld: the device
  *
- * Detaches the netdev, so that neither the stack nor ethtool reaches it,
- * and stops its queues if it is up.  Called under RTNL.
+ * Detaches every netdev, so that neither the stack nor ethtool reaches
+ * it, and stops its queues if it is up.  Called under RTNL.
  */
-void lumen_netdev_quiesce(struct lumen_dev *ld)
+void lumen_netdevs_quiesce(struct lumen_dev *ld)
 {
-	struct net_device *netdev = ld->netdev;
+	unsigned int k;
 
 	ASSERT_RTNL();
-	if (!netdev)
-		return;
-	netif_device_detach(netdev);
-	lumen_queues_down(netdev_priv(netdev));
+	for (k = 0; k < ld->num_ports; k++) {
+		struct net_device *netdev = ld->ports[k].netdev;
+
+		if (!netdev)
+			continue;
+		netif_device_detach(netdev);
+		lumen_queues_down(netdev_priv(netdev));
+	}
 }
 
 /**
- * lumen_netdev_restore - restart the port after a device reset
- * @ld: the device, reset and with its slow-path interrupt armed
+ * lumen_netdevs_restore - restart the ports after a device reset
+ * @ld: the device, reset, split as before and with its slow-path
+ *	interrupt armed
  *
- * Starts the queues again if the netdev is up, then attaches it.
+ * Starts the queues of every netdev that is up again, then attaches it.
  * Called under RTNL.
  *
- * Return: 0, or an errno with the netdev left detached.
+ * Return: 0, or the first errno, with that netdev left detached.
  */
-int lumen_netdev_restore(struct lumen_dev *ld)
+int lumen_netdevs_restore(struct lumen_dev *ld)
 {
-	struct net_device *netdev = ld->netdev;
-	int err;
+	unsigned int k;
+	int ret = 0;
 
 	ASSERT_RTNL();
-	if (!netdev)
-		return 0;
-	if (netif_running(netdev)) {
-		err = lumen_queues_up(netdev_priv(netdev));
-		if (err)
-			return err;
+	for (k = 0; k < ld->num_ports; k++) {
+		struct net_device *netdev = ld->ports[k].netdev;
+		int err;
+
+		if (!netdev)
+			continue;
+		if (netif_running(netdev)) {
+			err = lumen_queues_up(netdev_priv(netdev));
+			if (err) {
+				ret = ret ?: err;
+				continue;
+			}
+		}
+		netif_device_attach(netdev);
 	}
-	netif_device_attach(netdev);
-	return 0;
+	return ret;
 }
 
 /**
- * lumen_netdev_restart - restart the queues of a port that is up
+ * lumen_netdevs_restart - restart the queues of every port that is up
  * @ld: the device
  *
  * The recovery of the "tx" health reporter: stops every queue pair and
@@ -422,47 +432,63 @@ int lumen_netdev_restore(struct lumen_dev *ld)
  * device's queue engines.  Nothing to do for a port that is down.
  * Called under RTNL.
  *
- * Return: 0 or the errno of the restart.
+ * Return: 0 or the first errno of a restart.
  */
-int lumen_netdev_restart(struct lumen_dev *ld)
+int lumen_netdevs_restart(struct lumen_dev *ld)
 {
-	struct lumen_net *ln = netdev_priv(ld->netdev);
+	unsigned int k;
+	int ret = 0;
 
 	ASSERT_RTNL();
-	if (!ln->queues_up)
-		return 0;
-	if (lumen_gone(ld))
-		return -ENODEV;
-	ln->tx_restarts++;
-	return lumen_reconfigure(ln, ln->num_qp, ln->tx_ring_size,
-				 ln->rx_ring_size);
+	for (k = 0; k < ld->num_ports; k++) {
+		struct net_device *netdev = ld->ports[k].netdev;
+		struct lumen_net *ln;
+		int err;
+
+		if (!netdev)
+			continue;
+		ln = netdev_priv(netdev);
+		if (!ln->queues_up)
+			continue;
+		if (lumen_gone(ld))
+			return -ENODEV;
+		ln->tx_restarts++;
+		err = lumen_reconfigure(ln, ln->num_qp, ln->tx_ring_size,
+					ln->rx_ring_size);
+		ret = ret ?: err;
+	}
+	return ret;
 }
 
 /**
- * lumen_netdev_create - create and register the port's netdev
- * @ld: the device, reset and with its interrupts set up
+ * lumen_netdevs_running - is any port's netdev up?
+ * @ld: the device
  *
- * Return: 0 or an errno, with nothing left registered or allocated.
+ * Called under RTNL.
+ *
+ * Return: true if one is.
  */
-int lumen_netdev_create(struct lumen_dev *ld)
+bool lumen_netdevs_running(struct lumen_dev *ld)
 {
-	struct net_device *netdev;
-	struct lumen_net *ln;
-	int err;
+	unsigned int k;
 
-	netdev = alloc_etherdev_mq(sizeof(*ln), ld->max_qp);
-	if (!netdev)
-		return -ENOMEM;
-	SET_NETDEV_DEV(netdev, &ld->pdev->dev);
-	ln = netdev_priv(netdev);
-	ln->ld = ld;
-	ln->netdev = netdev;
-	ln->num_qp = min_t(u16, ld->max_qp, netif_get_num_default_rss_queues());
+	for (k = 0; k < ld->num_ports; k++)
+		if (ld->ports[k].netdev && netif_running(ld->ports[k].netdev))
+			return true;
+	return false;
+}
+
+static void lumen_netdev_init(struct lumen_net *ln)
+{
+	struct net_device *netdev = ln->netdev;
+	struct lumen_port *lp = ln->lp;
+
+	ln->num_qp = min_t(u16, lp->max_qp, netif_get_num_default_rss_queues());
 	ln->tx_ring_size = LUMEN_DEFAULT_RING;
+	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
 	spin_lock_init(&ln->port_ctrl_lock);
 	INIT_WORK(&ln->restart_task, lumen_restart_task);
-	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 	ln->adaptive_rx = true;
 	ln->fec = ETHTOOL_FEC_AUTO;
 	lumen_lanes_init(ln);
@@ -481,49 +507,105 @@ int lumen_netdev_create(struct lumen_dev *ld)
 	/* MAC loopback: off unless the operator asks for it */
 	netdev->hw_features |= NETIF_F_LOOPBACK;
 	netdev->priv_flags |= IFF_UNICAST_FLT;
-	eth_hw_addr_set(netdev, ld->mac);
+	/* port k of a split answers to the factory address + k */
+	eth_hw_addr_gen(netdev, ln->ld->mac, lp->idx);
 	netif_carrier_off(netdev);
+}
+
+/* Create and register the netdev of one port. */
+static int lumen_netdev_create(struct lumen_port *lp)
+{
+	struct net_device *netdev;
+	struct lumen_net *ln;
+	int err;
+
+	netdev = alloc_etherdev_mq(sizeof(*ln), lp->max_qp);
+	if (!netdev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(netdev, &lp->ld->pdev->dev);
+	ln = netdev_priv(netdev);
+	ln->ld = lp->ld;
+	ln->lp = lp;
+	ln->netdev = netdev;
+	lumen_netdev_init(ln);
 
 	err = lumen_qps_alloc(ln);
 	if (err)
 		goto err_free_netdev;
 
 	/* Set before registering: the netdev may be opened at once. */
-	ld->netdev = netdev;
+	rtnl_lock();
+	lp->netdev = netdev;
+	rtnl_unlock();
 	err = register_netdev(netdev);
 	if (err)
 		goto err_free_qps;
-	devlink_port_type_eth_set(&ld->dl_port, netdev);
+	devlink_port_type_eth_set(&lp->dl_port, netdev);
 	return 0;
 
 err_free_qps:
-	ld->netdev = NULL;
+	rtnl_lock();
+	lp->netdev = NULL;
+	rtnl_unlock();
 	lumen_qps_free(ln);
 err_free_netdev:
 	free_netdev(netdev);
 	return err;
 }
 
-/**
- * lumen_netdev_destroy - unregister and free the port's netdev
- * @ld: the device
- */
-void lumen_netdev_destroy(struct lumen_dev *ld)
+/* Unregister and free the netdev of one port. */
+static void lumen_netdev_destroy(struct lumen_port *lp)
 {
-	struct net_device *netdev = ld->netdev;
+	struct net_device *netdev = lp->netdev;
 	struct lumen_net *ln;
 
 	if (!netdev)
 		return;
 	ln = netdev_priv(netdev);
-	devlink_port_type_clear(&ld->dl_port);
+	devlink_port_type_clear(&lp->dl_port);
 	unregister_netdev(netdev);
 	/* Queued by the service task or the watchdog before they stopped. */
 	cancel_work_sync(&ln->restart_task);
-	/* The link and gone work items use ld->netdev under RTNL. */
+	/* The link and gone work items use the netdevs under RTNL. */
 	rtnl_lock();
-	ld->netdev = NULL;
+	lp->netdev = NULL;
 	rtnl_unlock();
 	lumen_qps_free(ln);
 	free_netdev(netdev);
+}
+
+/**
+ * lumen_netdevs_create - create and register a netdev for every port
+ * @ld: the device, reset, split and with its interrupts set up
+ *
+ * Return: 0 or an errno, with nothing left registered or allocated.
+ */
+int lumen_netdevs_create(struct lumen_dev *ld)
+{
+	unsigned int k;
+	int err;
+
+	for (k = 0; k < ld->num_ports; k++) {
+		err = lumen_netdev_create(&ld->ports[k]);
+		if (err)
+			goto err_destroy;
+	}
+	return 0;
+
+err_destroy:
+	while (k--)
+		lumen_netdev_destroy(&ld->ports[k]);
+	return err;
+}
+
+/**
+ * lumen_netdevs_destroy - unregister and free every port's netdev
+ * @ld: the device
+ */
+void lumen_netdevs_destroy(struct lumen_dev *ld)
+{
+	unsigned int k = ld->num_ports;
+
+	while (k--)
+		lumen_netdev_destroy(&ld->ports[k]);
 }

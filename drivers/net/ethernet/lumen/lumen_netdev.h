@@ -22,6 +22,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
 /**
  * struct lumen_net - a lumen port's netdev private data
  * @ld: the device
+ * @lp: the port the netdev is
  * @netdev: the netdev
  * @qp: queue pairs, allocated for the netdev's lifetime so that their
  *	counters survive down/up; rings are allocated only while open
@@ -32,10 +33,13 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @rx_frames: interrupt moderation: entries that fire at once
  * @adaptive_rx: moderation chosen by DIM instead of the two above
  * @rss_key: RSS hash key
- * @rss_indir: RSS indirection table: a queue pair per entry
+ * @rss_indir: RSS indirection table: a queue pair per entry, the first
+ *	lumen_rss_indir_size() in use
  * @link_up: the link state last reported, so that changes log once
  * @link_status: PORT_STATUS when the link was last seen up: its speed
  * @link_reason: PORT_DOWN_REASON when the link was last seen down
+ * @link_reason_since: jiffies when the link or its down reason last changed
+ * @link_reported: a training failure since then was reported
  * @port_ctrl_lock: serialises read-modify-writes of PORT_CTRL
  * @queues_up: rings allocated and queue pairs started; false while the
  *	netdev is down, or up after a reconfiguration that could not even
@@ -48,13 +52,10 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  * @fec: the FEC mode configured, one ETHTOOL_FEC_* bit
  * @lanes: the lanes the port runs on: 1, 2, 4 or 8
  * @lane_rate: their rate, LUMEN_LANE_RATE_*
- * @link_training: lanes equalize by link training, else from presets
- *	(devlink param link_training)
- * @ber_limit: pre-FEC BER (per 10^12 bits) at which the port gives the
- *	link up, 0 for the FEC mode's own limit (devlink param fec_ber_limit)
  */
 struct lumen_net {
 	struct lumen_dev *ld;
+	struct lumen_port *lp;
 	struct net_device *netdev;
 	struct lumen_qp *qp[LUMEN_MAX_QP];
 	u16 num_qp;
@@ -68,6 +69,8 @@ struct lumen_net {
 	bool link_up;
 	u32 link_status;
 	u32 link_reason;
+	unsigned long link_reason_since;
+	bool link_reported;
 	spinlock_t port_ctrl_lock;		/* see above */
 	bool queues_up;
 	struct delayed_work service_task;
@@ -78,11 +81,39 @@ struct lumen_net {
 	u32 fec;
 	u32 lanes;
 	u32 lane_rate;
-	bool link_training;
-	u32 ber_limit;
 };
 
+/* The netdev's own PORT registers */
+static inline u32 lumen_port_rd32(struct lumen_net *ln, u32 reg)
+{
+	return lumen_rd32(ln->ld, LUMEN_PORT_REG(ln->lp->idx, reg));
+}
+
+static inline void lumen_port_wr32(struct lumen_net *ln, u32 reg, u32 val)
+{
+	lumen_wr32(ln->ld, LUMEN_PORT_REG(ln->lp->idx, reg), val);
+}
+
+/* Register @reg of lane @n of the netdev's port (its own numbering) */
+static inline u32 lumen_port_lane_reg(struct lumen_net *ln, unsigned int n,
+				      u32 reg)
+{
+	return LUMEN_LANE(ln->lp->idx * ln->lp->lanes + n, reg);
+}
+
+/* A MAC counter of the netdev's port */
+static inline u64 lumen_net_stat(struct lumen_net *ln, enum lumen_stat stat)
+{
+	return lumen_rd_pstat(ln->lp, stat);
+}
+
 /* lumen_rss.c */
+/* Entries of the port's share of the indirection table. */
+static inline u32 lumen_rss_indir_size(const struct lumen_net *ln)
+{
+	return LUMEN_RSS_INDIR_SIZE * ln->lp->lanes / LUMEN_NUM_LANES;
+}
+
 void lumen_rss_init(struct lumen_net *ln);
 void lumen_rss_spread(struct lumen_net *ln);
 void lumen_rss_write(struct lumen_net *ln);
@@ -90,7 +121,7 @@ void lumen_rss_write(struct lumen_net *ln);
 int lumen_reconfigure(struct lumen_net *ln, u16 num_qp, u32 tx_size,
 		      u32 rx_size);
 void lumen_port_loopback(struct lumen_net *ln, bool on);
-int lumen_port_retrain(struct lumen_dev *ld);
+int lumen_port_retrain(struct lumen_net *ln);
 
 /* lumen_selftest.c */
 int lumen_self_test_count(void);

@@ -19,8 +19,9 @@
  * when the FEC mode can no longer correct, else earlier, for fabrics that
  * would rather reroute than run on a marginal link.
  *
- * Runtime values are the port's and, like its ethtool settings, survive
- * down/up, reloads and device resets.
+ * Runtime values are the device's, for every port (of a split too), and
+ * like the ports' ethtool settings survive down/up, reloads and device
+ * resets; unlike those, a port split too.
  */
 
 #include <linux/rtnetlink.h>
@@ -51,45 +52,70 @@ static int lumen_param_raw_channels_validate(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-static struct lumen_net *lumen_param_port(struct devlink *devlink)
+/* Program what changed into every port that is running. */
+static void lumen_param_ports_apply(struct lumen_dev *ld, u32 id)
 {
-	struct lumen_dev *ld = devlink_priv(devlink);
+	unsigned int k;
 
-	return netdev_priv(ld->netdev);
+	ASSERT_RTNL();
+	if (!lumen_regs_readable(ld))
+		return;
+	for (k = 0; k < ld->num_ports; k++) {
+		struct net_device *netdev = ld->ports[k].netdev;
+		struct lumen_net *ln;
+
+		if (!netdev)
+			continue;
+		ln = netdev_priv(netdev);
+		if (!ln->queues_up)
+			continue;	/* port enable programs it */
+		if (id == LUMEN_DEVLINK_PARAM_ID_LINK_TRAINING)
+			lumen_lanes_apply(ln);
+		else
+			lumen_fec_apply(ln);
+	}
 }
 
-/* Program what changed, if the port is running. */
-static void lumen_param_port_apply(struct lumen_net *ln, u32 id)
+/* A port runs lanes that need link training; under RTNL. */
+static bool lumen_param_training_needed(struct lumen_dev *ld)
 {
-	ASSERT_RTNL();
-	if (!ln->queues_up || !lumen_regs_readable(ln->ld))
-		return;		/* port enable programs it */
-	if (id == LUMEN_DEVLINK_PARAM_ID_LINK_TRAINING)
-		lumen_lanes_apply(ln);
-	else
-		lumen_fec_apply(ln);
+	unsigned int k;
+
+	for (k = 0; k < ld->num_ports; k++) {
+		struct net_device *netdev = ld->ports[k].netdev;
+		struct lumen_net *ln;
+
+		if (!netdev)
+			continue;
+		ln = netdev_priv(netdev);
+		if (lumen_lanes_need_training(READ_ONCE(ln->lane_rate)))
+			return true;
+	}
+	return false;
 }
 
 static int lumen_param_link_training_get(struct devlink *devlink, u32 id,
 					 struct devlink_param_gset_ctx *ctx)
 {
-	ctx->val.vbool = READ_ONCE(lumen_param_port(devlink)->link_training);
+	struct lumen_dev *ld = devlink_priv(devlink);
+
+	ctx->val.vbool = READ_ONCE(ld->link_training);
 	return 0;
 }
 
 static int lumen_param_link_training_set(struct devlink *devlink, u32 id,
 					 struct devlink_param_gset_ctx *ctx)
 {
-	struct lumen_net *ln = lumen_param_port(devlink);
+	struct lumen_dev *ld = devlink_priv(devlink);
 	int err = 0;
 
 	rtnl_lock();
 	/* validated, but ethtool -s may have moved the lanes since */
-	if (!ctx->val.vbool && lumen_lanes_need_training(ln->lane_rate)) {
+	if (!ctx->val.vbool && lumen_param_training_needed(ld)) {
 		err = -EINVAL;
-	} else if (ctx->val.vbool != ln->link_training) {
-		WRITE_ONCE(ln->link_training, ctx->val.vbool);
-		lumen_param_port_apply(ln, id);
+	} else if (ctx->val.vbool != ld->link_training) {
+		WRITE_ONCE(ld->link_training, ctx->val.vbool);
+		lumen_param_ports_apply(ld, id);
 	}
 	rtnl_unlock();
 	return err;
@@ -99,10 +125,15 @@ static int lumen_param_link_training_validate(struct devlink *devlink, u32 id,
 					      union devlink_param_value val,
 					      struct netlink_ext_ack *extack)
 {
-	struct lumen_net *ln = lumen_param_port(devlink);
+	struct lumen_dev *ld = devlink_priv(devlink);
+	bool needed;
 
-	if (!val.vbool &&
-	    lumen_lanes_need_training(READ_ONCE(ln->lane_rate))) {
+	if (val.vbool)
+		return 0;
+	rtnl_lock();
+	needed = lumen_param_training_needed(ld);
+	rtnl_unlock();
+	if (needed) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "100G and 200G lanes need link training: move the port to 25G or 50G lanes first (ethtool -s)");
 		return -EINVAL;
@@ -113,19 +144,21 @@ static int lumen_param_link_training_validate(struct devlink *devlink, u32 id,
 static int lumen_param_fec_ber_limit_get(struct devlink *devlink, u32 id,
 					 struct devlink_param_gset_ctx *ctx)
 {
-	ctx->val.vu32 = READ_ONCE(lumen_param_port(devlink)->ber_limit);
+	struct lumen_dev *ld = devlink_priv(devlink);
+
+	ctx->val.vu32 = READ_ONCE(ld->ber_limit);
 	return 0;
 }
 
 static int lumen_param_fec_ber_limit_set(struct devlink *devlink, u32 id,
 					 struct devlink_param_gset_ctx *ctx)
 {
-	struct lumen_net *ln = lumen_param_port(devlink);
+	struct lumen_dev *ld = devlink_priv(devlink);
 
 	rtnl_lock();
-	if (ctx->val.vu32 != ln->ber_limit) {
-		WRITE_ONCE(ln->ber_limit, ctx->val.vu32);
-		lumen_param_port_apply(ln, id);
+	if (ctx->val.vu32 != ld->ber_limit) {
+		WRITE_ONCE(ld->ber_limit, ctx->val.vu32);
+		lumen_param_ports_apply(ld, id);
 	}
 	rtnl_unlock();
 	return 0;

@@ -54,6 +54,46 @@ u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat)
 	return val;
 }
 
+/* One MAC counter of a port as the device has it, like lumen_rd_stat_hw() */
+static u64 lumen_rd_pstat_hw(struct lumen_port *lp, enum lumen_stat stat)
+{
+	struct lumen_dev *ld = lp->ld;
+	u8 __iomem *regs = READ_ONCE(ld->regs);
+	u64 val;
+
+	if (!regs || test_bit(LUMEN_F_RESETTING, &ld->flags))
+		return 0;
+	val = lo_hi_readq(regs + LUMEN_PSTAT(lp->idx, stat));
+	if (unlikely(val == ~0ULL)) {
+		lumen_check_gone(ld);
+		return 0;
+	}
+	return val;
+}
+
+/**
+ * lumen_rd_pstat - read one 64-bit MAC counter of a port
+ * @lp: the port
+ * @stat: which counter, below LUMEN_STAT_PORT_CNT
+ *
+ * As lumen_rd_stat(), from the port's creation on (a split or unsplit
+ * starts the ports' counters at zero).
+ *
+ * Return: the counter.
+ */
+u64 lumen_rd_pstat(struct lumen_port *lp, enum lumen_stat stat)
+{
+	struct lumen_dev *ld = lp->ld;
+	u64 val;
+
+	if (WARN_ON_ONCE(stat >= LUMEN_STAT_PORT_CNT))
+		return 0;
+	spin_lock_bh(&ld->stat_lock);
+	val = lp->stat_base[stat] + lumen_rd_pstat_hw(lp, stat);
+	spin_unlock_bh(&ld->stat_lock);
+	return val;
+}
+
 /**
  * lumen_stats_fold - keep the device counters across a reset
  * @ld: the device, about to be reset
@@ -63,11 +103,15 @@ u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat)
  */
 void lumen_stats_fold(struct lumen_dev *ld)
 {
-	unsigned int i;
+	unsigned int i, k;
 
 	spin_lock_bh(&ld->stat_lock);
 	for (i = 0; i < LUMEN_STAT_CNT; i++)
 		ld->stat_base[i] += lumen_rd_stat_hw(ld, i);
+	for (k = 0; k < ld->num_ports; k++)
+		for (i = 0; i < LUMEN_STAT_PORT_CNT; i++)
+			ld->ports[k].stat_base[i] +=
+				lumen_rd_pstat_hw(&ld->ports[k], i);
 	set_bit(LUMEN_F_RESETTING, &ld->flags);
 	spin_unlock_bh(&ld->stat_lock);
 }
@@ -107,10 +151,16 @@ static void lumen_gone_work(struct work_struct *work)
 {
 	struct lumen_dev *ld = container_of(work, struct lumen_dev, gone_work);
 
+	unsigned int k;
+
 	rtnl_lock();
-	if (ld->netdev) {
-		netif_carrier_off(ld->netdev);
-		netif_device_detach(ld->netdev);
+	for (k = 0; k < ld->num_ports; k++) {
+		struct net_device *netdev = ld->ports[k].netdev;
+
+		if (!netdev)
+			continue;
+		netif_carrier_off(netdev);
+		netif_device_detach(netdev);
 	}
 	rtnl_unlock();
 }
@@ -276,6 +326,7 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	INIT_WORK(&ld->link_work, lumen_link_work);
 	INIT_WORK(&ld->gone_work, lumen_gone_work);
+	ld->link_training = true;
 	spin_lock_init(&ld->stat_lock);
 	mutex_init(&ld->reset_lock);
 	mutex_init(&ld->fw_lock);
@@ -307,10 +358,11 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = lumen_module_init(ld);
 	if (err)
 		goto err_irq;
-	err = lumen_devlink_port_register(ld);
+	lumen_ports_layout(ld, 1);
+	err = lumen_devlink_ports_register(ld);
 	if (err)
 		goto err_module;
-	err = lumen_netdev_create(ld);
+	err = lumen_netdevs_create(ld);
 	if (err)
 		goto err_port;
 	err = lumen_raw_init(ld);
@@ -333,9 +385,9 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 err_raw:
 	lumen_raw_fini(ld);
 err_netdev:
-	lumen_netdev_destroy(ld);
+	lumen_netdevs_destroy(ld);
 err_port:
-	lumen_devlink_port_unregister(ld);
+	lumen_devlink_ports_unregister(ld);
 err_module:
 	lumen_module_fini(ld);
 err_irq:
@@ -373,8 +425,8 @@ static void lumen_remove(struct pci_dev *pdev)
 	lumen_irq_misc_disable(ld);
 	cancel_work_sync(&ld->fatal_work);
 	lumen_raw_fini(ld);
-	lumen_netdev_destroy(ld);
-	lumen_devlink_port_unregister(ld);
+	lumen_netdevs_destroy(ld);
+	lumen_devlink_ports_unregister(ld);
 	lumen_module_fini(ld);
 	lumen_irq_fini(ld);
 	lumen_health_destroy(ld);

@@ -207,7 +207,7 @@ static int lumen_raw_check_create(const struct lumen_raw_create *c)
  */
 static bool lumen_raw_capable(struct lumen_dev *ld, struct file *file)
 {
-	struct user_namespace *ns = dev_net(ld->netdev)->user_ns;
+	struct user_namespace *ns = dev_net(lumen_port0_netdev(ld))->user_ns;
 
 	return (ns_capable(ns, CAP_NET_RAW) || ns_capable(ns, CAP_NET_ADMIN)) &&
 	       (file_ns_capable(file, ns, CAP_NET_RAW) ||
@@ -356,6 +356,7 @@ static int lumen_raw_info(struct lumen_raw_port *port, void __user *arg)
 		.frame_size_max	= LUMEN_RAW_FRAME_SIZE_MAX,
 		.frames_max	= LUMEN_RAW_FRAMES_MAX,
 	};
+	struct net_device *netdev;
 	int i;
 
 	mutex_lock(&port->lock);
@@ -366,8 +367,12 @@ static int lumen_raw_info(struct lumen_raw_port *port, void __user *arg)
 	info.channels = port->nchan;
 	for (i = 0; i < port->nchan; i++)
 		info.channels_free += !port->chans[i];
-	info.ifindex = port->ld->netdev->ifindex;
-	info.link_up = netif_carrier_ok(port->ld->netdev);
+	/* the netdevs change only while resetting (a port split) */
+	netdev = port->resetting ? NULL : lumen_port0_netdev(port->ld);
+	if (netdev) {
+		info.ifindex = netdev->ifindex;
+		info.link_up = netif_carrier_ok(netdev);
+	}
 	mutex_unlock(&port->lock);
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;

@@ -30,7 +30,7 @@ void lumen_reset_prepare(struct lumen_dev *ld)
 	lumen_raw_reset_prepare(ld);
 	lumen_irq_misc_disable(ld);
 	rtnl_lock();
-	lumen_netdev_quiesce(ld);
+	lumen_netdevs_quiesce(ld);
 	rtnl_unlock();
 	/* The service task may have queued it before quiesce stopped it;
 	 * nothing queues it now.  Not under cmis_lock: it takes RTNL, and
@@ -86,12 +86,14 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack)
 	lumen_fw_version_refresh(ld);
 	lumen_fw_release_stale(ld);
 	lumen_stats_resume(ld);
+	/* the reset joined the lanes into one port again */
+	lumen_ports_hw_apply(ld);
 	lumen_irq_misc_enable(ld);
 	lumen_module_power_apply(ld);
 	lumen_raw_reset_done(ld);
 
 	rtnl_lock();
-	err = lumen_netdev_restore(ld);
+	err = lumen_netdevs_restore(ld);
 	rtnl_unlock();
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "cannot restart the port's queues");

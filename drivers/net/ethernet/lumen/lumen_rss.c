@@ -8,7 +8,9 @@
 #include "lumen_netdev.h"
 
 /* Receive-side scaling: the device's Toeplitz hash over addresses and
- * ports picks a queue pair through a 128-entry indirection table.  The
+ * ports picks a queue pair through a 128-entry indirection table (a
+ * port of a split has its share of it, and its own key).  Entries here
+ * are the netdev's queues; the device's are its queue pairs.  The
  * key and table live here, in the netdev's private data, so that they
  * survive down/up, resets and channel changes; they are written to the
  * device whenever its queues start, and at once when ethtool changes them
@@ -43,7 +45,7 @@ void lumen_rss_spread(struct lumen_net *ln)
 
 	if (netif_is_rxfh_configured(ln->netdev))
 		return;
-	for (i = 0; i < LUMEN_RSS_INDIR_SIZE; i++)
+	for (i = 0; i < lumen_rss_indir_size(ln); i++)
 		ln->rss_indir[i] = ethtool_rxfh_indir_default(i, ln->num_qp);
 }
 
@@ -53,12 +55,16 @@ void lumen_rss_spread(struct lumen_net *ln)
  */
 void lumen_rss_write(struct lumen_net *ln)
 {
+	u32 size = lumen_rss_indir_size(ln);
+	struct lumen_port *lp = ln->lp;
 	struct lumen_dev *ld = ln->ld;
 	unsigned int i;
 
 	for (i = 0; i < LUMEN_RSS_KEY_SIZE / 4; i++)
-		lumen_wr32(ld, LUMEN_RSS_KEY(i), get_unaligned_le32(&ln->rss_key[i * 4]));
-	for (i = 0; i < LUMEN_RSS_INDIR_SIZE; i++)
-		lumen_wr32(ld, LUMEN_RSS_INDIR(i), ln->rss_indir[i]);
-	lumen_wr32(ld, LUMEN_RSS_CTRL, LUMEN_RSS_CTRL_DEFAULT);
+		lumen_wr32(ld, LUMEN_RSS_PORT_KEY(lp->idx, i),
+			   get_unaligned_le32(&ln->rss_key[i * 4]));
+	for (i = 0; i < size; i++)
+		lumen_wr32(ld, LUMEN_RSS_INDIR(lp->idx * size + i),
+			   lp->qp_first + ln->rss_indir[i]);
+	lumen_wr32(ld, LUMEN_RSS_PORT_CTRL(lp->idx), LUMEN_RSS_CTRL_DEFAULT);
 }

@@ -87,8 +87,8 @@ static int lumen_test_regs(struct lumen_dev *ld)
 		lumen_wr32(ld, LUMEN_CTRL_SCRATCH, lumen_test_patterns[i]);
 		val = lumen_rd32(ld, LUMEN_CTRL_SCRATCH);
 		if (val != lumen_test_patterns[i]) {
-			netdev_err(ld->netdev, "register test: scratch wrote 0x%08x, read 0x%08x\n",
-				   lumen_test_patterns[i], val);
+			dev_err(&ld->pdev->dev, "register test: scratch wrote 0x%08x, read 0x%08x\n",
+				lumen_test_patterns[i], val);
 			err = -EIO;
 			break;
 		}
@@ -103,8 +103,8 @@ static int lumen_test_irq(struct lumen_dev *ld)
 	lumen_wr32(ld, LUMEN_INTR_SET, LUMEN_INTR_TEST);
 	if (!wait_for_completion_timeout(&ld->irq_test,
 					 msecs_to_jiffies(LUMEN_TEST_IRQ_MS))) {
-		netdev_err(ld->netdev, "interrupt test: no misc interrupt in %u ms\n",
-			   LUMEN_TEST_IRQ_MS);
+		dev_err(&ld->pdev->dev, "interrupt test: no misc interrupt in %u ms\n",
+			LUMEN_TEST_IRQ_MS);
 		return -ETIMEDOUT;
 	}
 	return 0;
@@ -116,7 +116,7 @@ static int lumen_test_link(struct lumen_net *ln)
 
 	if (!netif_running(ln->netdev))
 		return -ENETDOWN;
-	st = lumen_rd32(ln->ld, LUMEN_PORT_STATUS);
+	st = lumen_port_rd32(ln, LUMEN_PORT_STATUS);
 	if (st == ~0U)
 		return -ENODEV;
 	if (!(st & LUMEN_PORT_STATUS_LINK) || !netif_carrier_ok(ln->netdev))

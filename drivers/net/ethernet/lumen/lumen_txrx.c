@@ -372,7 +372,7 @@ static bool lumen_tx_hung(struct lumen_qp *qp, bool stalled)
 		tx->hung = 0;
 		return false;
 	}
-	hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD));
+	hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->hw, LUMEN_TXQ_HEAD));
 	if (hw_head != tx->seen_hw_head)
 		tx->hung = 0;
 	else if (tx->hung < LUMEN_TX_HANG_PERIODS)
@@ -670,7 +670,7 @@ static void lumen_irq_mod_write(struct lumen_qp *qp, u16 usecs, u16 frames)
 {
 	writel(FIELD_PREP(LUMEN_QP_IRQ_MOD_USECS, usecs) |
 	       FIELD_PREP(LUMEN_QP_IRQ_MOD_FRAMES, frames),
-	       lumen_qp_reg(qp->ln, qp->idx, LUMEN_QP_IRQ_MOD));
+	       lumen_qp_reg(qp->ln, qp->hw, LUMEN_QP_IRQ_MOD));
 }
 
 /* DIM picked a profile: apply it from the next arming. */
@@ -731,7 +731,7 @@ static int lumen_poll(struct napi_struct *napi, int budget)
 	int rx_done = 0;
 
 	if (unlikely(reconcile))
-		hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->idx, LUMEN_TXQ_HEAD));
+		hw_head = lumen_rd32(qp->ln->ld, LUMEN_QP(qp->hw, LUMEN_TXQ_HEAD));
 
 	while (lumen_cqe_ready(cq, cq->head, cq->phase, &flags)) {
 		const struct lumen_cqe *cqe = &cq->desc[cq->head];
@@ -804,13 +804,14 @@ int lumen_qps_alloc(struct lumen_net *ln)
 {
 	unsigned int i;
 
-	for (i = 0; i < ln->ld->max_qp; i++) {
+	for (i = 0; i < ln->lp->max_qp; i++) {
 		struct lumen_qp *qp = kzalloc(sizeof(*qp), GFP_KERNEL);
 
 		if (!qp)
 			goto err_free;
 		qp->ln = ln;
 		qp->idx = i;
+		qp->hw = ln->lp->qp_first + i;
 		u64_stats_init(&qp->tx.stats.syncp);
 		u64_stats_init(&qp->rx.stats.syncp);
 		u64_stats_init(&qp->cq.stats.syncp);
@@ -995,19 +996,19 @@ static void lumen_hw_ring_stop(struct lumen_net *ln, u16 idx, u32 ctrl)
 
 static void lumen_qp_hw_stop(struct lumen_qp *qp)
 {
-	lumen_hw_ring_stop(qp->ln, qp->idx, LUMEN_TXQ_CTRL);
-	lumen_hw_ring_stop(qp->ln, qp->idx, LUMEN_RXQ_CTRL);
-	lumen_hw_ring_stop(qp->ln, qp->idx, LUMEN_CQ_CTRL);
+	lumen_hw_ring_stop(qp->ln, qp->hw, LUMEN_TXQ_CTRL);
+	lumen_hw_ring_stop(qp->ln, qp->hw, LUMEN_RXQ_CTRL);
+	lumen_hw_ring_stop(qp->ln, qp->hw, LUMEN_CQ_CTRL);
 }
 
 static int lumen_qp_start(struct lumen_qp *qp)
 {
 	struct lumen_net *ln = qp->ln;
 	struct lumen_dev *ld = ln->ld;
-	u16 i = qp->idx;
+	u16 i = qp->hw;
 	int err;
 
-	qp->tx.txq = netdev_get_tx_queue(ln->netdev, i);
+	qp->tx.txq = netdev_get_tx_queue(ln->netdev, qp->idx);
 	qp->tx.doorbell = lumen_qp_reg(ln, i, LUMEN_TXQ_TAIL);
 	qp->rx.doorbell = lumen_qp_reg(ln, i, LUMEN_RXQ_TAIL);
 	qp->cq.head_reg = lumen_qp_reg(ln, i, LUMEN_CQ_HEAD);
@@ -1015,7 +1016,7 @@ static int lumen_qp_start(struct lumen_qp *qp)
 
 	qp->irq = lumen_irq_vector(ld, i + 1);
 	snprintf(qp->irq_name, sizeof(qp->irq_name), "%s-qp%u",
-		 ln->netdev->name, i);
+		 ln->netdev->name, qp->idx);
 	err = request_irq(qp->irq, lumen_qp_irq, 0, qp->irq_name, qp);
 	if (err)
 		return err;

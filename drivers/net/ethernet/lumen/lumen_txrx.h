@@ -160,7 +160,8 @@ struct lumen_cq {
  * @tx: TX ring
  * @rx: RX ring
  * @irq_ctrl: the QP_IRQ_CTRL register
- * @idx: queue pair number
+ * @idx: queue pair number in the netdev: its TX and RX queue
+ * @hw: queue pair number in the device: its registers, its vector - 1
  * @irq: Linux IRQ number
  * @irq_name: name shown in /proc/interrupts
  */
@@ -174,6 +175,7 @@ struct lumen_qp {
 	struct lumen_rx_ring rx;
 	u8 __iomem *irq_ctrl;
 	u16 idx;
+	u16 hw;
 	int irq;
 	char irq_name[IFNAMSIZ + 8];
 };
