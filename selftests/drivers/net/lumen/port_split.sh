@@ -133,7 +133,7 @@ split_in_two()
 	for k in 0 1; do
 		out=$(devlink port show "pci/$BDF_A/$k")
 		log "$out"
-		echo "$out" | grep -q "netdev $(port "$BDF_A" $k) flavour physical port 0 splittable false lanes 4" ||
+		echo "$out" | grep -q "netdev $(port "$BDF_A" $k) flavour physical port 0 split_group 0 splittable false lanes 4" ||
 			fail_msg "port $k: $out" || return 1
 	done
 	dmesg_since | grep -q "$BDF_A: lanes now form 2 ports of 4" ||
