@@ -313,15 +313,18 @@ static void lumen_port_link_update(struct lumen_net *ln)
  */
 void lumen_link_update(struct lumen_dev *ld)
 {
+	struct lumen_net *ln;
 	unsigned int k;
 
 	ASSERT_RTNL();
 	/* between reset prepare and done the registers may not answer */
 	if (!lumen_regs_readable(ld))
 		return;
-	for (k = 0; k < ld->num_ports; k++)
-		if (ld->ports[k].netdev)
-			lumen_port_link_update(netdev_priv(ld->ports[k].netdev));
+	for (k = 0; k < ld->num_ports; k++) {
+		ln = lumen_port_net(ld, k);
+		if (ln)
+			lumen_port_link_update(ln);
+	}
 }
 
 /**

@@ -38,13 +38,6 @@ static bool lumen_reason_is_training(u32 reason)
 	}
 }
 
-static struct lumen_net *lumen_port_net(struct lumen_dev *ld, u8 port)
-{
-	struct net_device *netdev = ld->ports[port].netdev;
-
-	return netdev ? netdev_priv(netdev) : NULL;
-}
-
 /**
  * lumen_link_history_add - record a link state or down reason
  * @ld: the device

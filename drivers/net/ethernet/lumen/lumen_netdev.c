@@ -441,14 +441,10 @@ int lumen_netdevs_restart(struct lumen_dev *ld)
 
 	ASSERT_RTNL();
 	for (k = 0; k < ld->num_ports; k++) {
-		struct net_device *netdev = ld->ports[k].netdev;
-		struct lumen_net *ln;
+		struct lumen_net *ln = lumen_port_net(ld, k);
 		int err;
 
-		if (!netdev)
-			continue;
-		ln = netdev_priv(netdev);
-		if (!ln->queues_up)
+		if (!ln || !ln->queues_up)
 			continue;
 		if (lumen_gone(ld))
 			return -ENODEV;

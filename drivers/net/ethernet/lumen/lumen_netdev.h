@@ -83,6 +83,15 @@ struct lumen_net {
 	u32 lane_rate;
 };
 
+/* The private data of port @k's netdev, NULL while it has none */
+static inline struct lumen_net *lumen_port_net(struct lumen_dev *ld,
+					       unsigned int k)
+{
+	struct net_device *netdev = ld->ports[k].netdev;
+
+	return netdev ? netdev_priv(netdev) : NULL;
+}
+
 /* The netdev's own PORT registers */
 static inline u32 lumen_port_rd32(struct lumen_net *ln, u32 reg)
 {

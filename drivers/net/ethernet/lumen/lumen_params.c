@@ -61,13 +61,9 @@ static void lumen_param_ports_apply(struct lumen_dev *ld, u32 id)
 	if (!lumen_regs_readable(ld))
 		return;
 	for (k = 0; k < ld->num_ports; k++) {
-		struct net_device *netdev = ld->ports[k].netdev;
-		struct lumen_net *ln;
+		struct lumen_net *ln = lumen_port_net(ld, k);
 
-		if (!netdev)
-			continue;
-		ln = netdev_priv(netdev);
-		if (!ln->queues_up)
+		if (!ln || !ln->queues_up)
 			continue;	/* port enable programs it */
 		if (id == LUMEN_DEVLINK_PARAM_ID_LINK_TRAINING)
 			lumen_lanes_apply(ln);
@@ -82,13 +78,9 @@ static bool lumen_param_training_needed(struct lumen_dev *ld)
 	unsigned int k;
 
 	for (k = 0; k < ld->num_ports; k++) {
-		struct net_device *netdev = ld->ports[k].netdev;
-		struct lumen_net *ln;
+		struct lumen_net *ln = lumen_port_net(ld, k);
 
-		if (!netdev)
-			continue;
-		ln = netdev_priv(netdev);
-		if (lumen_lanes_need_training(READ_ONCE(ln->lane_rate)))
+		if (ln && lumen_lanes_need_training(READ_ONCE(ln->lane_rate)))
 			return true;
 	}
 	return false;
