@@ -374,8 +374,10 @@ void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber)
 
     s->lane_ber[n] = ber;
     p->ber_acc[n - lumen_lane_first(p)] = 0;
-    /* a link that is up learns of it at the next tick; one that is down
-     * may come up now */
+    /*
+     * a link that is up learns of it at the next tick; one that is down
+     * may come up now
+     */
     if (!p->link_up) {
         lumen_port_update_link(p);
     }

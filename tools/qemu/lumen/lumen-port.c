@@ -750,7 +750,7 @@ static void lumen_port_rx_frame(LumenPort *p, const uint8_t *buf,
     lumen_port_rx_hold(p, buf, size);
 }
 
-/* A frame from the fiber for port @p. Training is the PHY's: never the MAC's. */
+/* A frame from the fiber for port @p; training is the PHY's, not the MAC's. */
 void lumen_port_receive(LumenPort *p, const uint8_t *buf, size_t size)
 {
     if (lumen_train_match(buf, size)) {

@@ -251,7 +251,8 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
 /*
  * The other registers of the window, one property each, with the same
  * effects as a write from the guest: "test-lane-los", "test-mod-temp",
- * "test-lane-atten", "test-laser-age" and "test-lane<n>-ber".  The property's opaque is the register offset.
+ * "test-lane-atten", "test-laser-age" and "test-lane<n>-ber".  The
+ * property's opaque is the register offset.
  */
 static void lumen_testwin_get_reg(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
