@@ -257,7 +257,7 @@ static int16_t lumen_mod_temp(LumenState *s)
         return LUMEN_FIELD_GET(LUMEN_MOD_TEMP_VALUE, s->mod_temp_test);
     }
     if (s->mod_state == LUMEN_MOD_READY) {
-        t += 384 * lumen_lane_active(s);            /* 1.5 degC a lane */
+        t += 384 * lumen_lanes_in_use(s);           /* 1.5 degC a lane */
     }
     return t;
 }
@@ -370,8 +370,7 @@ static uint16_t lumen_mod_attenuate(uint16_t val, unsigned db)
  */
 static void lumen_mod_update_lanes(LumenState *s)
 {
-    bool tx = lumen_module_ready(s) &&
-              (s->port_ctrl & LUMEN_PORT_CTRL_TX_EN);
+    bool ready = lumen_module_ready(s);
     uint8_t live[LUMEN_MOD_P11_FLAGS_END - LUMEN_MOD_P11_TX_PWR_FLAGS] = {};
     uint8_t *tx_pwr_flags = &live[0];
     uint8_t *bias_flags = &live[LUMEN_MOD_P11_BIAS_FLAGS -
@@ -382,8 +381,9 @@ static void lumen_mod_update_lanes(LumenState *s)
 
     memset(lumen_mod_byte(s, 0x11, MOD_P11_DP_STATE), 0, 4);
     for (n = 0; n < LUMEN_NUM_LANES; n++) {
-        bool active = n < lumen_lane_active(s);
-        bool on = active && tx;
+        /* a lane's laser is its port's */
+        bool on = ready && lumen_lane_in_use(s, n) &&
+                  (lumen_lane_port(s, n)->port_ctrl & LUMEN_PORT_CTRL_TX_EN);
         unsigned age = LUMEN_TEST_LANE_NIBBLE(s->laser_age, n);
         unsigned atten = LUMEN_TEST_LANE_NIBBLE(s->lane_atten, n);
         uint16_t bias = on ? 3500 + 25 * n + 500 * age : 0;   /* 7 mA */
@@ -443,8 +443,7 @@ static void lumen_mod_set_state(LumenState *s, uint8_t state)
     trace_lumen_module_state(s->mod_state, state);
     lumen_mod_put_state(s, state);
     lumen_intr_raise(s, LUMEN_INTR_MODULE);
-    lumen_train_tx_update(s);
-    lumen_port_update_link(s);
+    lumen_ports_tx_update(s);
 }
 
 /*
@@ -501,8 +500,7 @@ void lumen_module_update(LumenState *s)
         trace_lumen_module_present(present);
         lumen_mod_plug_in(s);
         lumen_intr_raise(s, LUMEN_INTR_MODULE);
-        lumen_train_tx_update(s);
-        lumen_port_update_link(s);
+        lumen_ports_tx_update(s);
     }
     if (present) {
         lumen_mod_tick(s);

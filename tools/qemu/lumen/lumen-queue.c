@@ -387,8 +387,8 @@ static uint32_t lumen_tx_check_chain(const LumenTxFrame *f)
     return 0;
 }
 
-/* The CQE error flag of a frame that must not be sent, or 0. */
-static uint32_t lumen_tx_check(LumenState *s, const LumenTxFrame *f)
+/* The CQE error flag of a frame that port @p must not send, or 0. */
+static uint32_t lumen_tx_check(LumenPort *p, const LumenTxFrame *f)
 {
     if (lumen_tx_check_chain(f)) {
         return LUMEN_CQE_ERR_DESC;
@@ -397,7 +397,7 @@ static uint32_t lumen_tx_check(LumenState *s, const LumenTxFrame *f)
         /* The headers are checked once gathered (lumen_tso_prepare). */
         return f->total > LUMEN_TSO_MAX_LEN ? LUMEN_CQE_ERR_LEN : 0;
     }
-    if (f->total > s->max_frame) {
+    if (f->total > p->max_frame) {
         return LUMEN_CQE_ERR_LEN;
     }
     if ((f->flags & LUMEN_TXD_CSUM) &&
@@ -459,8 +459,8 @@ static LumenTxStep lumen_tx_one_raw(LumenState *s, unsigned qpi,
     if (!err) {
         err = lumen_raw_tx_check(f->flags, f->total);
     }
-    if (!err && !s->link_up) {
-        err = LUMEN_CQE_DROP_LINK;
+    if (!err && !s->port[0].link_up) {
+        err = LUMEN_CQE_DROP_LINK;      /* raw frames run on port 0 */
     }
     if (!err && !lumen_tx_gather(s, qpi, f,
                                  s->tx_frame + LUMEN_RAW_WIRE_HDR_LEN)) {
@@ -486,6 +486,7 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     LumenRing *cq = &qp->ring[LUMEN_RING_CQ];
     LumenTxFrame f;
     LumenTso tso;
+    LumenPort *p;
     uint32_t err;
 
     if (!lumen_ring_active(txq) || !lumen_ring_active(cq) ||
@@ -505,23 +506,25 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
         return lumen_tx_one_raw(s, qpi, &f);
     }
 
-    err = lumen_tx_check(s, &f);
+    p = lumen_qp_port(s, qpi);
+    err = lumen_tx_check(p, &f);
     if (err) {
-        lumen_stat_add(s, LUMEN_STAT_TX_ERR_DESC, 1);
-    } else if (!s->link_up) {
+        lumen_stat_add(p, LUMEN_STAT_TX_ERR_DESC, 1);
+    } else if (!p->link_up) {
         err = LUMEN_CQE_DROP_LINK;
-        lumen_stat_add(s, LUMEN_STAT_TX_DROP_LINK, 1);
+        lumen_stat_add(p, LUMEN_STAT_TX_DROP_LINK, 1);
     } else if (!lumen_tx_gather(s, qpi, &f, s->tx_frame)) {
         return LUMEN_TX_STALLED;
-    } else if (lumen_train_match(s->tx_frame, f.total)) {
-        /* Training frames are the PHY's: the host may not forge them. */
+    } else if (lumen_train_match(s->tx_frame, f.total) ||
+               lumen_split_match(s->tx_frame, f.total)) {
+        /* Training and breakout are the PHY's: the host may not forge them. */
         err = LUMEN_CQE_ERR_DESC;
-        lumen_stat_add(s, LUMEN_STAT_TX_ERR_DESC, 1);
+        lumen_stat_add(p, LUMEN_STAT_TX_ERR_DESC, 1);
     } else if (f.flags & LUMEN_TXD_TSO) {
-        err = lumen_tso_prepare(s, s->tx_frame, f.total, f.csum_start,
+        err = lumen_tso_prepare(p, s->tx_frame, f.total, f.csum_start,
                                 f.csum_off, &tso);
         if (err) {
-            lumen_stat_add(s, LUMEN_STAT_TX_ERR_DESC, 1);
+            lumen_stat_add(p, LUMEN_STAT_TX_ERR_DESC, 1);
         }
     } else if (f.flags & LUMEN_TXD_CSUM) {
         lumen_tx_insert_csum(s->tx_frame, &f);
@@ -537,9 +540,9 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
         return LUMEN_TX_CONSUMED;
     }
     if (f.flags & LUMEN_TXD_TSO) {
-        lumen_tso_send(s, s->tx_frame, f.total, &tso);
+        lumen_tso_send(p, s->tx_frame, f.total, &tso);
     } else {
-        lumen_port_transmit(s, s->tx_frame, f.total);
+        lumen_port_transmit(p, s->tx_frame, f.total);
     }
     return LUMEN_TX_CONSUMED;
 }

@@ -11,6 +11,7 @@
  * and parsed on receive, and the lookup of the receiving channel.  Raw
  * frames bypass the MAC's frame path: PORT_CTRL's TX_EN, RX_EN and
  * address filter do not apply and they count only in the RAW_* counters.
+ * They run on port 0 of a split, whatever PORT_QPS says.
  *
  *   TX: lumen_tx_one_raw() (lumen-queue.c) -> lumen_raw_transmit()
  *       -> lumen_port_send() (fiber or MAC loopback)
@@ -98,9 +99,9 @@ void lumen_raw_transmit(LumenState *s, unsigned qpi, uint16_t flow,
         wire = LUMEN_MIN_FRAME;
     }
     trace_lumen_raw_tx(qpi - LUMEN_MAX_QP, chan, flow, len);
-    lumen_stat_add(s, LUMEN_STAT_RAW_TX_FRAMES, 1);
-    lumen_stat_add(s, LUMEN_STAT_RAW_TX_BYTES, len);
-    lumen_port_send(s, s->tx_frame, wire);
+    lumen_stat_add(&s->port[0], LUMEN_STAT_RAW_TX_FRAMES, 1);
+    lumen_stat_add(&s->port[0], LUMEN_STAT_RAW_TX_BYTES, len);
+    lumen_port_send(&s->port[0], s->tx_frame, wire);
 }
 
 /* ---- receive ----------------------------------------------------------- */
@@ -148,12 +149,13 @@ static void lumen_raw_rx_drop(LumenState *s, enum lumen_stat counter,
 {
     trace_lumen_raw_rx_drop(size, chan, why);
     if (counter < LUMEN_STAT_CNT) {
-        lumen_stat_add(s, counter, 1);
+        lumen_stat_add(&s->port[0], counter, 1);
     }
 }
 
 /*
- * A raw frame (lumen_raw_match()) from the fiber or from loopback: its
+ * A raw frame (lumen_raw_match()) from the fiber or from loopback, on
+ * port 0: its
  * payload goes to the raw queue pair of its channel, or it is dropped.
  * It never waits for buffers.
  */
@@ -165,7 +167,7 @@ void lumen_raw_receive(LumenState *s, const uint8_t *buf, size_t size)
     LumenRxMeta rm;
     int qpi;
 
-    if (!lumen_is_ready(s) || !s->link_up) {
+    if (!lumen_is_ready(s) || !s->port[0].link_up) {
         lumen_raw_rx_drop(s, LUMEN_STAT_CNT, size, chan,
                           "device not ready or link down");
         return;
@@ -190,8 +192,8 @@ void lumen_raw_receive(LumenState *s, const uint8_t *buf, size_t size)
     switch (lumen_rx_deliver(s, qpi, buf + LUMEN_RAW_WIRE_HDR_LEN, len, &rm)) {
     case LUMEN_RX_DONE:
         trace_lumen_raw_rx(qpi - LUMEN_MAX_QP, chan, rm.flow, len);
-        lumen_stat_add(s, LUMEN_STAT_RAW_RX_FRAMES, 1);
-        lumen_stat_add(s, LUMEN_STAT_RAW_RX_BYTES, len);
+        lumen_stat_add(&s->port[0], LUMEN_STAT_RAW_RX_FRAMES, 1);
+        lumen_stat_add(&s->port[0], LUMEN_STAT_RAW_RX_BYTES, len);
         lumen_irq_batch_end(s);
         break;
     case LUMEN_RX_WAIT:

@@ -86,12 +86,12 @@ static void lumen_testwin_set_faults(LumenState *s, uint32_t faults)
         lumen_state_changed(s);
     } else if (!was_dead && lumen_is_dead(s)) {
         /* Held frames are dropped now rather than delivered later. */
-        lumen_port_rx_kick(s);
+        lumen_ports_rx_kick(s);
     }
     /* the module pulled out or plugged back in */
     lumen_module_update(s);
-    /* the link faults: down with their reason, or up once cleared */
-    lumen_port_update_link(s);
+    /* the link faults, every port's: down with their reason, or up */
+    lumen_ports_update_link(s);
 }
 
 static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
@@ -121,12 +121,12 @@ static void lumen_testwin_write(void *opaque, hwaddr addr, uint64_t val,
     case LUMEN_TEST_LANE_LOS:
         s->lane_los = val & MAKE_64BIT_MASK(0, LUMEN_NUM_LANES);
         lumen_module_update(s);         /* its RX power monitors */
-        lumen_port_update_link(s);
+        lumen_ports_update_link(s);     /* the lanes' ports go down */
         break;
     case LUMEN_TEST_LANE_ATTEN:
         s->lane_atten = val;
         lumen_module_update(s);
-        lumen_port_update_link(s);      /* a lane attenuated out of sight */
+        lumen_ports_update_link(s);     /* a lane attenuated out of sight */
         break;
     case LUMEN_TEST_LASER_AGE:
         s->laser_age = val;
@@ -251,7 +251,8 @@ static void lumen_testwin_set_faults_prop(Object *obj, Visitor *v,
 /*
  * The other registers of the window, one property each, with the same
  * effects as a write from the guest: "test-lane-los", "test-mod-temp",
- * "test-lane-atten", "test-laser-age" and "test-lane<n>-ber".  The property's opaque is the register offset.
+ * "test-lane-atten", "test-laser-age" and "test-lane<n>-ber".  The
+ * property's opaque is the register offset.
  */
 static void lumen_testwin_get_reg(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)

@@ -24,7 +24,7 @@
  * Check a gathered TSO frame and find its headers; 0, or the CQE error
  * flag the frame completes with (nothing of it is sent).
  */
-uint32_t lumen_tso_prepare(LumenState *s, const uint8_t *frame, size_t total,
+uint32_t lumen_tso_prepare(LumenPort *p, const uint8_t *frame, size_t total,
                            uint16_t csum_start, uint16_t mss, LumenTso *t)
 {
     size_t l3 = ETH_HLEN;
@@ -62,7 +62,7 @@ uint32_t lumen_tso_prepare(LumenState *s, const uint8_t *frame, size_t total,
     if (t->hdr < t->l4 + 20 || t->hdr >= total || mss < LUMEN_TSO_MIN_MSS) {
         return LUMEN_CQE_ERR_DESC;
     }
-    if (t->hdr + mss > s->max_frame) {
+    if (t->hdr + mss > p->max_frame) {
         return LUMEN_CQE_ERR_LEN;
     }
     return 0;
@@ -112,10 +112,11 @@ static void lumen_tso_fix_headers(uint8_t *seg, size_t len, const LumenTso *t,
     lumen_tso_tcp_csum(seg, len, t);
 }
 
-/* Cut a prepared frame into segments and put each on the fiber. */
-void lumen_tso_send(LumenState *s, const uint8_t *frame, size_t total,
+/* Cut a prepared frame into segments and put each on port @p's fiber. */
+void lumen_tso_send(LumenPort *p, const uint8_t *frame, size_t total,
                     const LumenTso *t)
 {
+    LumenState *s = p->s;
     size_t payload = total - t->hdr;
     unsigned n = DIV_ROUND_UP(payload, t->mss);
     uint32_t seq = ldl_be_p(frame + t->l4 + 4);
@@ -131,6 +132,6 @@ void lumen_tso_send(LumenState *s, const uint8_t *frame, size_t total,
         memcpy(s->tso_seg, frame, t->hdr);
         memcpy(s->tso_seg + t->hdr, frame + t->hdr + off, chunk);
         lumen_tso_fix_headers(s->tso_seg, len, t, i, n, seq + off, ip_id);
-        lumen_port_transmit(s, s->tso_seg, len);
+        lumen_port_transmit(p, s->tso_seg, len);
     }
 }

@@ -5,7 +5,8 @@
  * Copyright (c) 2025 The lumen project authors
  *
  * Type registration, properties, realize/exit, the BAR0 register
- * dispatch, the CTRL (identity, reset) and INTR (misc interrupt) blocks,
+ * dispatch, the CTRL (identity, reset, CTRL_PORTS: lumen-split.c) and
+ * INTR (misc interrupt) blocks,
  * MSI-X and the PCIe capabilities.  The queue engines, the port and the
  * test window live in their own files; lumen.h describes the split.
  */
@@ -77,7 +78,7 @@ static void lumen_intr_set_enable(LumenState *s, uint32_t enable)
 void lumen_state_changed(LumenState *s)
 {
     lumen_tx_kick(s);
-    lumen_port_rx_kick(s);
+    lumen_ports_rx_kick(s);
 }
 
 /* ---- reset ------------------------------------------------------------- */
@@ -93,7 +94,8 @@ static void lumen_reset_registers(LumenState *s)
     s->intr_enable = 0;
     s->intr_misc_vec = LUMEN_MISC_VECTOR;
     lumen_queues_reset(s);
-    lumen_port_reset(s);
+    lumen_split_reset(s);
+    lumen_cmis_reset(s);
     lumen_rss_reset(s);
     lumen_stats_reset(s);
     lumen_fw_reset(s);
@@ -223,6 +225,9 @@ static bool lumen_ctrl_read(LumenState *s, hwaddr addr, uint32_t *val)
     case LUMEN_CTRL_CLOCK_HI:
         *val = s->clock_latch >> 32;
         break;
+    case LUMEN_CTRL_PORTS:
+        *val = s->num_ports;
+        break;
     default:
         return false;
     }
@@ -239,6 +244,9 @@ static bool lumen_ctrl_write(LumenState *s, hwaddr addr, uint32_t val)
         return true;
     case LUMEN_CTRL_SCRATCH:
         s->scratch = val;
+        return true;
+    case LUMEN_CTRL_PORTS:
+        lumen_split_write(s, val);
         return true;
     default:
         /* The rest of the block is read-only. */
@@ -336,7 +344,7 @@ static bool lumen_reg_read(LumenState *s, hwaddr addr, uint32_t *val)
     if (lumen_in_block(addr, LUMEN_INTR_BASE, LUMEN_INTR_END)) {
         return lumen_intr_read(s, addr, val);
     }
-    if (lumen_in_block(addr, LUMEN_PORT_BASE, LUMEN_PORT_END)) {
+    if (lumen_in_block(addr, LUMEN_PORT_BASE, LUMEN_LANE_BASE)) {
         return lumen_port_read(s, addr, val);
     }
     if (lumen_in_block(addr, LUMEN_LANE_BASE, LUMEN_LANE_END)) {
@@ -376,7 +384,7 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
     if (lumen_in_block(addr, LUMEN_INTR_BASE, LUMEN_INTR_END)) {
         return lumen_intr_write(s, addr, val);
     }
-    if (lumen_in_block(addr, LUMEN_PORT_BASE, LUMEN_PORT_END)) {
+    if (lumen_in_block(addr, LUMEN_PORT_BASE, LUMEN_LANE_BASE)) {
         return lumen_port_write(s, addr, val);
     }
     if (lumen_in_block(addr, LUMEN_LANE_BASE, LUMEN_LANE_END)) {
@@ -398,7 +406,7 @@ static bool lumen_reg_write(LumenState *s, hwaddr addr, uint32_t val)
         return lumen_rss_write(s, addr, val);
     }
     /* Statistics are read-only. */
-    return lumen_in_block(addr, LUMEN_STAT_BASE, LUMEN_STAT(LUMEN_STAT_CNT));
+    return lumen_stat_block(addr);
 }
 
 static uint64_t lumen_mmio_read(void *opaque, hwaddr addr, unsigned size)

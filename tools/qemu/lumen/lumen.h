@@ -9,6 +9,8 @@
  *                    reset, the CTRL and INTR register blocks, BAR0 dispatch
  *   lumen-queue.c    queue pairs: TX/RX/CQ rings, DMA, per-queue interrupts
  *   lumen-port.c     MAC/port: link, RX filter, netdev glue, loopback, stats
+ *   lumen-split.c    port split: CTRL_PORTS, PORT_QPS, the breakout wire
+ *                    header that carries ports above 0 on the one fiber
  *   lumen-rss.c      receive-side scaling: Toeplitz hash, indirection
  *   lumen-tso.c      TCP segmentation offload
  *   lumen-raw.c      raw-frame queue pairs: RAWQ_CHAN, wire header,
@@ -44,6 +46,11 @@ typedef struct LumenRxHeld {
     uint8_t data[];
 } LumenRxHeld;
 OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
+
+/* PORT_QPS and the queue pair a port receives on when it has none. */
+#define LUMEN_PORT_QPS_ALL          LUMEN_FIELD_PREP(LUMEN_PORT_QPS_COUNT, \
+                                                     LUMEN_MAX_QP)
+#define LUMEN_QPI_NONE              UINT_MAX
 
 /* The module's identity; its serial number is "LU" and the port's MAC. */
 #define LUMEN_MOD_VENDOR            "LUMEN OPTICS"
@@ -120,6 +127,64 @@ typedef struct LumenIrqTimer {
     int64_t last_fire;      /* virtual clock of its last moderated fire */
 } LumenIrqTimer;
 
+/*
+ * One port of the split: the MAC, its lanes (lumen_port_lane(), from
+ * lane idx * LUMEN_NUM_LANES / num_ports on), their bring-up, link
+ * training, RSS control and key, and the MAC's counters.  Port 0 is the
+ * whole device unsplit.
+ */
+typedef struct LumenPort {
+    LumenState *s;
+    unsigned idx;
+
+    /* PORT registers */
+    uint32_t port_ctrl;
+    uint32_t max_frame;
+    uint8_t port_addr[ETH_ALEN];
+    uint32_t port_led;      /* LUMEN_LED_* */
+    uint32_t fec_mode;      /* LUMEN_FEC_* */
+    uint32_t port_cfg;      /* PORT_CFG: lanes and lane rate */
+    uint32_t ber_limit;     /* PORT_BER_LIMIT */
+    uint32_t qps;           /* PORT_QPS */
+    bool link_up;
+    QSIMPLEQ_HEAD(, LumenRxHeld) rx_held;  /* the RX packet buffer */
+    size_t rx_held_bytes;
+    bool rx_kicking;        /* lumen_port_rx_kick() is running */
+
+    /* LANE: errors counted every tick while the link is up */
+    QEMUTimer *lane_timer;
+    uint64_t ber_acc[LUMEN_NUM_LANES];     /* by the port's lane number */
+    bool fec_lost;          /* a tick found a lane beyond the FEC */
+
+    /* Lane bring-up: running since bringup_start while bringup_on */
+    QEMUTimer *bringup_timer;
+    bool bringup_on;
+    int64_t bringup_start;
+    uint32_t bringup_us;    /* PORT_BRINGUP_US */
+
+    /* Link training: what the partner said last, what we said last */
+    QEMUTimer *train_timer;
+    bool partner_seen;
+    bool partner_ready;
+    uint8_t partner_fec;
+    uint8_t partner_lanes;
+    uint8_t partner_rate;
+    int64_t partner_last_ms;
+    uint8_t train_sent_flags;
+    uint8_t train_sent_fec;
+    uint32_t train_sent_cfg;
+    bool train_lit;         /* TX_EN and the module ready: lasers on */
+
+    /* RSS */
+    uint32_t rss_ctrl;
+    uint8_t rss_key[LUMEN_RSS_KEY_SIZE];
+
+    /* STAT: the MAC's counters, below LUMEN_STAT_PORT_CNT */
+    uint64_t stats[LUMEN_STAT_PORT_CNT];
+    uint32_t stat_hi_latch[LUMEN_STAT_PORT_CNT];
+    bool stat_latched[LUMEN_STAT_PORT_CNT];
+} LumenPort;
+
 struct LumenState {
     PCIDevice parent_obj;
 
@@ -149,42 +214,9 @@ struct LumenState {
     uint32_t intr_enable;
     uint32_t intr_misc_vec;
 
-    /* PORT */
-    uint32_t port_ctrl;
-    uint32_t max_frame;
-    uint8_t port_addr[ETH_ALEN];
-    uint32_t port_led;      /* LUMEN_LED_* */
-    uint32_t fec_mode;      /* LUMEN_FEC_* */
-    uint32_t port_cfg;      /* PORT_CFG: lanes and lane rate */
-    uint32_t ber_limit;     /* PORT_BER_LIMIT */
-    bool link_up;
-    QSIMPLEQ_HEAD(, LumenRxHeld) rx_held;  /* the RX packet buffer */
-    size_t rx_held_bytes;
-    bool rx_kicking;        /* lumen_port_rx_kick() is running */
-
-    /* LANE: errors counted every tick while the link is up */
-    QEMUTimer *lane_timer;
-    uint64_t ber_acc[LUMEN_NUM_LANES];     /* error bits short of one */
-    bool fec_lost;          /* a tick found a lane beyond the FEC */
-
-    /* Lane bring-up: running since bringup_start while bringup_on */
-    QEMUTimer *bringup_timer;
-    bool bringup_on;
-    int64_t bringup_start;
-    uint32_t bringup_us;    /* PORT_BRINGUP_US */
-
-    /* Link training: what the partner said last, what we said last */
-    QEMUTimer *train_timer;
-    bool partner_seen;
-    bool partner_ready;
-    uint8_t partner_fec;
-    uint8_t partner_lanes;
-    uint8_t partner_rate;
-    int64_t partner_last_ms;
-    uint8_t train_sent_flags;
-    uint8_t train_sent_fec;
-    uint32_t train_sent_cfg;
-    bool train_lit;         /* TX_EN and the module ready: lasers on */
+    /* PORT: the ports of the split (CTRL_PORTS), each with its lanes */
+    uint32_t num_ports;
+    LumenPort port[LUMEN_MAX_PORTS];
 
     /* CMIS: the module's management bus (lumen-cmis.c) */
     QEMUTimer *cmis_timer;
@@ -225,12 +257,10 @@ struct LumenState {
     bool fw_pending;        /* ACTIVATE: the stored image boots next */
     bool fw_boot_err;       /* the last reset could not boot it */
 
-    /* RSS */
-    uint32_t rss_ctrl;
-    uint8_t rss_key[LUMEN_RSS_KEY_SIZE];
+    /* RSS: the indirection table; control and key are the ports' */
     uint8_t rss_indir[LUMEN_RSS_INDIR_SIZE];
 
-    /* STAT */
+    /* STAT: the device's counters (raw, lanes); the MAC's are the ports' */
     uint64_t stats[LUMEN_STAT_CNT];
     uint32_t stat_hi_latch[LUMEN_STAT_CNT];
     bool stat_latched[LUMEN_STAT_CNT];
@@ -343,17 +373,43 @@ bool lumen_port_read(LumenState *s, hwaddr addr, uint32_t *val);
 bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val);
 void lumen_port_realize(LumenState *s);
 void lumen_port_unrealize(LumenState *s);
-void lumen_port_reset(LumenState *s);
-void lumen_port_update_link(LumenState *s);
-bool lumen_port_has_signal(LumenState *s);
-bool lumen_port_receives_partner(LumenState *s);
-void lumen_port_rx_kick(LumenState *s);
-void lumen_port_transmit(LumenState *s, uint8_t *frame, size_t len);
-void lumen_port_send(LumenState *s, uint8_t *frame, size_t len);
+void lumen_port_go_dark(LumenPort *p);
+void lumen_port_reset(LumenPort *p);
+void lumen_port_update_link(LumenPort *p);
+void lumen_ports_update_link(LumenState *s);
+void lumen_ports_tx_update(LumenState *s);
+uint32_t lumen_port_status(LumenPort *p);
+bool lumen_port_has_signal(LumenPort *p);
+bool lumen_port_receives_partner(LumenPort *p);
+void lumen_port_rx_kick(LumenPort *p);
+void lumen_ports_rx_kick(LumenState *s);
+void lumen_port_receive(LumenPort *p, const uint8_t *buf, size_t size);
+void lumen_port_transmit(LumenPort *p, uint8_t *frame, size_t len);
+void lumen_port_send(LumenPort *p, uint8_t *frame, size_t len);
 bool lumen_stat_read(LumenState *s, hwaddr addr, unsigned size,
                      uint64_t *val);
-void lumen_stat_add(LumenState *s, enum lumen_stat n, uint64_t delta);
+bool lumen_stat_block(hwaddr addr);
+void lumen_stat_add(LumenPort *p, enum lumen_stat n, uint64_t delta);
+void lumen_port_stats_reset(LumenPort *p);
 void lumen_stats_reset(LumenState *s);
+
+/* lumen-split.c */
+static inline bool lumen_port_exists(LumenPort *p)
+{
+    return p->idx < p->s->num_ports;
+}
+
+void lumen_split_write(LumenState *s, uint32_t val);
+void lumen_split_reset(LumenState *s);
+unsigned lumen_split_width(LumenState *s);
+void lumen_port_qp_range(LumenPort *p, unsigned *first, unsigned *end);
+void lumen_port_qps_write(LumenPort *p, uint32_t val);
+void lumen_port_qps_reset(LumenPort *p);
+LumenPort *lumen_qp_port(LumenState *s, unsigned qpi);
+void lumen_split_send(LumenPort *p, const uint8_t *frame, size_t len);
+bool lumen_split_match(const uint8_t *buf, size_t size);
+LumenPort *lumen_split_rx_port(LumenState *s, const uint8_t **buf,
+                               size_t *size);
 
 /* Where a TSO frame's headers are, once lumen_tso_prepare() found them. */
 typedef struct LumenTso {
@@ -368,16 +424,17 @@ typedef struct LumenTso {
 void lumen_fw_fatal(LumenState *s);
 
 /* lumen-tso.c */
-uint32_t lumen_tso_prepare(LumenState *s, const uint8_t *frame, size_t total,
+uint32_t lumen_tso_prepare(LumenPort *p, const uint8_t *frame, size_t total,
                            uint16_t csum_start, uint16_t mss, LumenTso *t);
-void lumen_tso_send(LumenState *s, const uint8_t *frame, size_t total,
+void lumen_tso_send(LumenPort *p, const uint8_t *frame, size_t total,
                     const LumenTso *t);
 
 /* lumen-rss.c */
+void lumen_rss_port_reset(LumenPort *p);
 void lumen_rss_reset(LumenState *s);
 bool lumen_rss_read(LumenState *s, hwaddr addr, uint32_t *val);
 bool lumen_rss_write(LumenState *s, hwaddr addr, uint32_t val);
-unsigned lumen_rss_select(LumenState *s, const uint8_t *buf, size_t size,
+unsigned lumen_rss_select(LumenPort *p, const uint8_t *buf, size_t size,
                           uint32_t *hash, uint32_t *flags);
 
 /* lumen-raw.c */
@@ -390,38 +447,44 @@ bool lumen_raw_match(const uint8_t *buf, size_t size);
 void lumen_raw_receive(LumenState *s, const uint8_t *buf, size_t size);
 
 /* lumen-lane.c */
-void lumen_lane_realize(LumenState *s);
-void lumen_lane_unrealize(LumenState *s);
-void lumen_lane_reset(LumenState *s);
+void lumen_lane_realize(LumenPort *p);
+void lumen_lane_unrealize(LumenPort *p);
+void lumen_lane_reset(LumenPort *p);
 bool lumen_lane_read(LumenState *s, hwaddr addr, uint32_t *val);
 bool lumen_lane_write(LumenState *s, hwaddr addr, uint32_t val);
-bool lumen_fec_write(LumenState *s, uint32_t val);
-bool lumen_lane_blocks_link(LumenState *s);
-void lumen_lane_link_changed(LumenState *s);
+bool lumen_fec_write(LumenPort *p, uint32_t val);
+bool lumen_lane_blocks_link(LumenPort *p);
+void lumen_lane_link_changed(LumenPort *p);
 void lumen_lane_set_ber(LumenState *s, unsigned n, uint32_t ber);
 uint32_t lumen_lane_get_ber(LumenState *s, unsigned n);
-unsigned lumen_lane_active(LumenState *s);
+unsigned lumen_lane_first(LumenPort *p);
+unsigned lumen_lane_active(LumenPort *p);
+unsigned lumen_lane_rate(LumenPort *p);
+LumenPort *lumen_lane_port(LumenState *s, unsigned n);
+bool lumen_lane_in_use(LumenState *s, unsigned n);
+unsigned lumen_lanes_in_use(LumenState *s);
 bool lumen_lane_lit(LumenState *s, unsigned n);
-bool lumen_lane_bringup_done(LumenState *s);
-void lumen_lane_bringup_stop(LumenState *s);
-bool lumen_lane_los(LumenState *s);
-bool lumen_lane_eq_fails(LumenState *s);
-void lumen_lane_ber_limit_write(LumenState *s, uint32_t val);
-unsigned lumen_lane_port_gbps(LumenState *s);
-bool lumen_lane_cfg_write(LumenState *s, uint32_t val);
+bool lumen_lane_bringup_done(LumenPort *p);
+void lumen_lane_bringup_stop(LumenPort *p);
+bool lumen_lane_los(LumenPort *p);
+bool lumen_lane_eq_fails(LumenPort *p);
+void lumen_lane_ber_limit_write(LumenPort *p, uint32_t val);
+unsigned lumen_lane_port_gbps(LumenPort *p);
+bool lumen_lane_cfg_write(LumenPort *p, uint32_t val);
+uint32_t lumen_lane_default_cfg(LumenPort *p);
 
 /* lumen-train.c */
-void lumen_train_realize(LumenState *s);
-void lumen_train_unrealize(LumenState *s);
-void lumen_train_reset(LumenState *s);
-void lumen_train_tx_update(LumenState *s);
-void lumen_train_state_changed(LumenState *s);
+void lumen_train_realize(LumenPort *p);
+void lumen_train_unrealize(LumenPort *p);
+void lumen_train_reset(LumenPort *p);
+void lumen_train_tx_update(LumenPort *p);
+void lumen_train_state_changed(LumenPort *p);
 bool lumen_train_match(const uint8_t *buf, size_t size);
-void lumen_train_receive(LumenState *s, const uint8_t *buf, size_t size);
-bool lumen_train_partner_seen(LumenState *s);
-bool lumen_train_fec_agrees(LumenState *s);
-bool lumen_train_speed_agrees(LumenState *s);
-bool lumen_train_partner_ready(LumenState *s);
+void lumen_train_receive(LumenPort *p, const uint8_t *buf, size_t size);
+bool lumen_train_partner_seen(LumenPort *p);
+bool lumen_train_fec_agrees(LumenPort *p);
+bool lumen_train_speed_agrees(LumenPort *p);
+bool lumen_train_partner_ready(LumenPort *p);
 
 /* lumen-cmis.c */
 void lumen_cmis_realize(LumenState *s);

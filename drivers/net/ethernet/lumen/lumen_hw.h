@@ -157,7 +157,8 @@
  *
  * PORT_QPS: the queue pairs the port owns, FIRST to FIRST + COUNT - 1.
  * Frames the port receives go to them only (an RSS entry naming another
- * queue pair means FIRST); frames a queue pair sends go out of the
+ * queue pair means FIRST; a port with none of the device's queue pairs
+ * drops them as RX_DROP_DISABLED); frames a queue pair sends go out of the
  * lowest port that owns it, port 0 when none does.  Resets to all
  * LUMEN_MAX_QP for port 0, none for the others.
  */
@@ -593,9 +594,10 @@ struct lumen_split_wire_hdr {
  * Toeplitz function and RSS_KEY over the source and destination
  * addresses and, when its type is enabled and the frame is not a
  * fragment, the TCP or UDP source and destination ports, in that order.
- * Entry hash % RSS_INDIR_SIZE of the indirection table names the queue
- * pair.  Other frames, and every frame without RSS_CTRL_EN, go to the
- * queue pair of entry 0.
+ * Entry hash % (the number of entries the port uses: RSS_INDIR_SIZE
+ * unsplit) names the queue pair.  Other frames go to the queue pair of
+ * entry 0, and every frame without RSS_CTRL_EN to PORT_QPS.FIRST (0
+ * unsplit).
  */
 #define LUMEN_RSS_CTRL			0x2000	/* RW */
 #define   LUMEN_RSS_CTRL_EN		BIT(0)
