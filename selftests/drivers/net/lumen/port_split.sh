@@ -29,24 +29,26 @@ trap cleanup EXIT
 # netdevs BDF: the device's netdevs, one per line, sorted by port
 netdevs()
 {
-	for n in /sys/bus/pci/devices/"$1"/net/*; do
-		[ -e "$n" ] || continue
-		echo "$(cat "$n/phys_port_name" 2>/dev/null) ${n##*/}"
+	for nd in /sys/bus/pci/devices/"$1"/net/*; do
+		[ -e "$nd" ] || continue
+		echo "$(cat "$nd/phys_port_name" 2>/dev/null) ${nd##*/}"
 	done | sort | awk '{ print $2 }'
 }
 
-# nports_is BDF N: the device has N netdevs (for wait_for)
+# nports_is BDF N: the device has N devlink ports, each with a netdev
+# (in whatever network namespace: for wait_for)
 nports_is()
 {
-	[ "$(netdevs "$1" | wc -l)" -eq "$2" ]
+	[ "$(devlink port show | grep -c "^pci/$1/[0-9]*: type eth ")" -eq "$2" ] &&
+	[ "$(devlink port show | grep -c "^pci/$1/")" -eq "$2" ]
 }
 
 # port BDF K: the netdev of port K (phys_port_name p0sK, p0 unsplit)
 port()
 {
-	for n in /sys/bus/pci/devices/"$1"/net/*; do
-		case "$(cat "$n/phys_port_name" 2>/dev/null)" in
-		p0s"$2"|p0) echo "${n##*/}"; return 0 ;;
+	for nd in /sys/bus/pci/devices/"$1"/net/*; do
+		case "$(cat "$nd/phys_port_name" 2>/dev/null)" in
+		p0s"$2"|p0) echo "${nd##*/}"; return 0 ;;
 		esac
 	done
 	return 1
@@ -68,9 +70,9 @@ unsplit()
 all_up()
 {
 	for b in "$@"; do
-		for n in $(netdevs "$b"); do
-			echo 1 > "/proc/sys/net/ipv6/conf/$n/disable_ipv6"
-			ip link set "$n" up || return 1
+		for nd in $(netdevs "$b"); do
+			echo 1 > "/proc/sys/net/ipv6/conf/$nd/disable_ipv6"
+			ip link set "$nd" up || return 1
 		done
 	done
 }
@@ -79,8 +81,8 @@ all_up()
 all_carrier()
 {
 	for b in "$@"; do
-		for n in $(netdevs "$b"); do
-			carrier_up "$n" || return 1
+		for nd in $(netdevs "$b"); do
+			carrier_up "$nd" || return 1
 		done
 	done
 }
@@ -126,10 +128,11 @@ setup()
 # netdevs each, p0s0 and p0s1; the old netdev is gone.
 split_in_two()
 {
-	old=$(port "$BDF_A" 0)
+	old=$(cat "/sys/class/net/$(port "$BDF_A" 0)/ifindex")
 	dmesg_mark
 	split "$BDF_A" 2 && split "$BDF_B" 2 || fail_msg "no two netdevs" || return 1
-	[ ! -e "/sys/class/net/$old" ] || fail_msg "$old is still there" || return 1
+	! ip -o link | grep -q "^$old:" || fail_msg "netdev $old is still there" ||
+		return 1
 	for k in 0 1; do
 		out=$(devlink port show "pci/$BDF_A/$k")
 		log "$out"
@@ -255,13 +258,13 @@ invalid_requests()
 four_and_eight()
 {
 	unsplit "$BDF_B" || return 1
-	for n in 4 8; do
-		split "$BDF_A" "$n" && split "$BDF_B" "$n" ||
-			fail_msg "no $n netdevs" || return 1
+	for ways in 4 8; do
+		split "$BDF_A" "$ways" && split "$BDF_B" "$ways" ||
+			fail_msg "no $ways netdevs" || return 1
 		all_up "$BDF_A" "$BDF_B" || return 1
 		wait_for 15 all_carrier "$BDF_A" "$BDF_B" ||
-			fail_msg "split $n: not every port has carrier" || return 1
-		speed_is - "$(port "$BDF_A" $((n - 1)))" $((400000 / n)) $((8 / n)) ||
+			fail_msg "split $ways: not every port has carrier" || return 1
+		speed_is - "$(port "$BDF_A" $((ways - 1)))" $((400000 / ways)) $((8 / ways)) ||
 			return 1
 		unsplit "$BDF_A" && unsplit "$BDF_B" || return 1
 	done
@@ -296,7 +299,7 @@ raw_channel_torn_down()
 start_raw()
 {
 	rm -f "$TMP/ready"
-	"$RAW" recv "/dev/lumen/$BDF_A" --count 1 --timeout 20000 --ready "$TMP/ready" \
+	"$RAW" recv "/dev/lumen/$BDF_A" --chan 1 --count 1 --timeout 20000 --ready "$TMP/ready" \
 		> "$TMP/recv.out" 2> "$TMP/recv.err" &
 	bg=$!
 	wait_for 5 test -e "$TMP/ready" && return 0
@@ -307,16 +310,16 @@ start_raw()
 # back each time, nothing leaks or warns.
 churn_under_traffic()
 {
-	unsplit "$BDF_B" || return 1
+	unsplit "$BDF_B" || fail_msg "unsplit B" || return 1
 	ns_cleanup
-	ns_setup || return 1
+	ns_setup || fail_msg "no link between the unsplit ports" || return 1
 	dmesg_mark
 	traffic_start
-	i=0
-	while [ $i -lt "$CHURN" ]; do
+	round=0
+	while [ $round -lt "$CHURN" ]; do
 		split "$BDF_B" 2 && unsplit "$BDF_B" ||
-			{ traffic_stop; fail_msg "round $i failed"; return 1; }
-		i=$((i + 1))
+			{ traffic_stop; fail_msg "round $round failed"; return 1; }
+		round=$((round + 1))
 	done
 	traffic_stop
 	PORT_B=$(port "$BDF_B" 0)
