@@ -4,8 +4,8 @@
 # Fuzz the control interfaces with bounded random sequences: CALLS
 # (2000; 200 on the debug kernel) ethtool, ip link and devlink requests
 # (health reporters, the registers region and parameters too, reloads,
-# firmware flash and selftest, link settings and the module's power
-# mode policy) on one port, with
+# port splits, firmware flash and selftest, link settings and the
+# module's power mode policy) on one port, with
 # values drawn from the edges of what is valid and far beyond, as root
 # and as an unprivileged user.  Where the valid range is known (ring
 # sizes, channels, MTU, speed and lanes) the outcome must match it: no
@@ -73,6 +73,22 @@ expect()
 	return 0
 }
 
+# A split of some count.  One that takes is undone at once (the fuzzing
+# goes on with the unsplit port's new netdev, up), after a check that a
+# split port refuses to split further.
+fuzz_split()
+{
+	c=$(pick 0 1 2 3 4 8 16)
+	case $c in 2 | 4 | 8) w=ok ;; *) w=fail ;; esac
+	expect $w devlink port split "pci/$BDF/0" count "$c" || return 1
+	[ $w = ok ] || return 0
+	expect fail devlink port split "pci/$BDF/1" count 2 &&
+	expect ok devlink port unsplit "pci/$BDF/0" || return 1
+	DEV=$(lumen_netdev "$BDF")
+	[ -n "$DEV" ] || fail_msg "call $n: no netdev after the unsplit" || return 1
+	ip link set "$DEV" up
+}
+
 # one random request on DEV
 one_call()
 {
@@ -134,7 +150,7 @@ one_call()
 			expect any devlink dev "$(pick info show param)" "pci/$BDF"
 		fi ;;
 	13)	case $((RANDOM % 4)) in
-		0)	expect fail devlink port split "pci/$BDF/0" count "$(pick 0 1 2 3 4 8 16)" ;;
+		0)	fuzz_split ;;
 		1)	r=$(pick tx fw bogus)
 			if [ $r = bogus ]; then w=fail; else w=ok; fi
 			expect $w devlink health "$(pick show diagnose)" "pci/$BDF" reporter $r ;;
