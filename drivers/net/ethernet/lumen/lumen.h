@@ -93,10 +93,12 @@ struct lumen_link_event {
  * @link_hist_lock: protects @link_hist and @link_hist_n
  * @link_hist: the last LUMEN_LINK_HIST link changes, a ring
  * @link_hist_n: link changes recorded since probe
- * @link_report: a training failure to report, or NONE
- * @link_report_work: reports it to @link_reporter
+ * @link_report: per port, a training failure to report, or NONE
+ * @link_report_work: reports them to @link_reporter
  * @region: devlink region "registers"
  * @fatal_work: reports a fatal firmware error to @fw_reporter
+ * @tx_report_work: reports a TX hang or timeout to @tx_reporter
+ * @tx_report: what it reports (lumen_health_tx_report())
  * @fatal_errors: fatal firmware errors the device reported
  * @link_work: handles link changes outside of interrupt context
  * @gone_work: detaches the netdev after a surprise removal
@@ -153,10 +155,12 @@ struct lumen_dev {
 	spinlock_t link_hist_lock;		/* see above */
 	struct lumen_link_event link_hist[LUMEN_LINK_HIST];
 	u64 link_hist_n;
-	u32 link_report;
+	u32 link_report[LUMEN_MAX_PORTS];
 	struct work_struct link_report_work;
 	struct devlink_region *region;
 	struct work_struct fatal_work;
+	struct work_struct tx_report_work;
+	atomic_t tx_report;
 	atomic_t fatal_errors;
 	struct work_struct link_work;
 	struct work_struct gone_work;
@@ -336,7 +340,7 @@ int lumen_reset_done(struct lumen_dev *ld, struct netlink_ext_ack *extack);
 int lumen_netdevs_create(struct lumen_dev *ld);
 void lumen_netdevs_quiesce(struct lumen_dev *ld);
 int lumen_netdevs_restore(struct lumen_dev *ld);
-int lumen_netdevs_restart(struct lumen_dev *ld);
+int lumen_netdevs_restart(struct lumen_dev *ld, int port);
 void lumen_netdevs_destroy(struct lumen_dev *ld);
 bool lumen_netdevs_running(struct lumen_dev *ld);
 

@@ -204,6 +204,9 @@ void lumen_ports_layout(struct lumen_dev *ld, unsigned int num_ports)
 	unsigned int k;
 
 	memset(ld->ports, 0, sizeof(ld->ports));
+	/* reports pending for the old ports are about links that are gone */
+	for (k = 0; k < LUMEN_MAX_PORTS; k++)
+		WRITE_ONCE(ld->link_report[k], LUMEN_DOWN_NONE);
 	for (k = 0; k < num_ports; k++) {
 		struct lumen_port *lp = &ld->ports[k];
 

@@ -480,7 +480,8 @@ static int lumen_set_phys_id(struct net_device *netdev,
 	 * leaves the LED NORMAL.
 	 */
 	if (lumen_regs_readable(ld))
-		lumen_wr32(ld, LUMEN_PORT_LED, FIELD_PREP(LUMEN_PORT_LED_MODE, mode));
+		lumen_port_wr32(ln, LUMEN_PORT_LED,
+				FIELD_PREP(LUMEN_PORT_LED_MODE, mode));
 	return 0;
 }
 

@@ -29,10 +29,12 @@ static int lumen_tx_recover(struct devlink_health_reporter *reporter,
 			    void *priv_ctx, struct netlink_ext_ack *extack)
 {
 	struct lumen_dev *ld = devlink_health_reporter_priv(reporter);
+	struct lumen_tx_report *rep = priv_ctx;
 	int err = 0;
 
+	/* the port reported, or every port (devlink health recover) */
 	rtnl_lock();
-	err = lumen_netdevs_restart(ld);
+	err = lumen_netdevs_restart(ld, rep ? rep->port : -1);
 	rtnl_unlock();
 	if (err)
 		NL_SET_ERR_MSG_MOD(extack, "cannot restart the queues");
@@ -146,6 +148,36 @@ static const struct devlink_health_reporter_ops lumen_tx_reporter_ops = {
 	.dump = lumen_tx_dump,
 };
 
+/* What lumen_health_tx_report() leaves for the work item: the port in
+ * bits 23:16, the queue pair in 15:0, LUMEN_TX_REPORT_TIMEOUT for none.
+ */
+#define LUMEN_TX_REPORT_PORT	GENMASK(23, 16)
+#define LUMEN_TX_REPORT_QP	GENMASK(15, 0)
+#define LUMEN_TX_REPORT_TIMEOUT	LUMEN_TX_REPORT_QP
+
+/* The report itself, in a work item of the device's: devlink takes the
+ * instance lock to recover, and a port split holds that lock while it
+ * destroys netdevs, so a netdev's own work item could not report.
+ */
+static void lumen_tx_report_work(struct work_struct *work)
+{
+	struct lumen_dev *ld = container_of(work, struct lumen_dev,
+					    tx_report_work);
+	u32 what = atomic_read(&ld->tx_report);
+	struct lumen_tx_report rep = {
+		.port = FIELD_GET(LUMEN_TX_REPORT_PORT, what),
+		.qp = FIELD_GET(LUMEN_TX_REPORT_QP, what),
+	};
+
+	if (rep.qp == LUMEN_TX_REPORT_TIMEOUT)
+		rep.qp = -1;
+	if (test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
+		return;
+	devlink_health_report(ld->tx_reporter,
+			      rep.qp < 0 ? "TX queue timed out" : "TX engine hung",
+			      &rep);
+}
+
 /**
  * lumen_health_tx_report - report a TX queue that stopped moving
  * @ld: the device
@@ -154,17 +186,19 @@ static const struct devlink_health_reporter_ops lumen_tx_reporter_ops = {
  *
  * devlink then dumps the state and, unless the operator turned
  * auto-recovery off or the last recovery was within the grace period,
- * recovers: restarts the queues.  Must not be called under RTNL.
+ * recovers: restarts the queues.  The report is made by a work item;
+ * of two before it runs, the later one is made.  Any context.
  */
 void lumen_health_tx_report(struct lumen_dev *ld, u8 port, int qp)
 {
-	struct lumen_tx_report rep = { .port = port, .qp = qp };
+	u32 what = FIELD_PREP(LUMEN_TX_REPORT_PORT, port) |
+		   FIELD_PREP(LUMEN_TX_REPORT_QP,
+			      qp < 0 ? LUMEN_TX_REPORT_TIMEOUT : qp);
 
 	if (test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
 		return;
-	devlink_health_report(ld->tx_reporter,
-			      qp < 0 ? "TX queue timed out" : "TX engine hung",
-			      &rep);
+	atomic_set(&ld->tx_report, what);
+	schedule_work(&ld->tx_report_work);
 }
 
 static int lumen_fw_recover(struct devlink_health_reporter *reporter,
@@ -249,6 +283,7 @@ void lumen_health_stop(struct lumen_dev *ld)
 {
 	set_bit(LUMEN_F_NO_REPORTS, &ld->flags);
 	cancel_work_sync(&ld->fatal_work);
+	cancel_work_sync(&ld->tx_report_work);
 	lumen_link_health_stop(ld);
 }
 
@@ -350,6 +385,7 @@ int lumen_health_create(struct lumen_dev *ld)
 	int err;
 
 	INIT_WORK(&ld->fatal_work, lumen_fatal_work);
+	INIT_WORK(&ld->tx_report_work, lumen_tx_report_work);
 	ld->tx_reporter = devlink_health_reporter_create(devlink, &lumen_tx_reporter_ops,
 							 LUMEN_HEALTH_GRACE_MS, ld);
 	if (IS_ERR(ld->tx_reporter))
@@ -387,6 +423,8 @@ err_tx:
 void lumen_health_destroy(struct lumen_dev *ld)
 {
 	cancel_work_sync(&ld->fatal_work);
+	/* the netdevs, whose service tasks report, are gone */
+	cancel_work_sync(&ld->tx_report_work);
 	devlink_region_destroy(ld->region);
 	lumen_link_health_destroy(ld);
 	devlink_health_reporter_destroy(ld->fw_reporter);

@@ -213,10 +213,10 @@ void lumen_get_fec_stats(struct net_device *netdev,
 			 struct ethtool_fec_stats *fs)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
-	unsigned int first = ln->lp->idx * ln->lp->lanes;
 	struct lumen_dev *ld = ln->ld;
-	unsigned int n;
+	unsigned int first, n;
 
+	first = ln->lp->idx * ln->lp->lanes;
 	for (n = 0; n < ln->lp->lanes; n++) {
 		fs->corrected_blocks.lanes[n] =
 			lumen_rd_stat(ld, LUMEN_STAT_LANE_FEC_CORR + first + n);
@@ -234,10 +234,10 @@ void lumen_get_eth_phy_stats(struct net_device *netdev,
 			     struct ethtool_eth_phy_stats *ps)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
-	unsigned int first = ln->lp->idx * ln->lp->lanes;
-	unsigned int n;
+	unsigned int first, n;
 	u64 sum = 0;
 
+	first = ln->lp->idx * ln->lp->lanes;
 	for (n = 0; n < ln->lp->lanes; n++)
 		sum += lumen_rd_stat(ln->ld,
 				     LUMEN_STAT_LANE_SYMBOL_ERR + first + n);

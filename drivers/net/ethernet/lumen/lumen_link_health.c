@@ -66,7 +66,7 @@ void lumen_link_history_add(struct lumen_dev *ld, u8 port, u32 status,
 		ln->link_reported = false;
 	}
 	/* a report not yet made is about a state that is gone */
-	WRITE_ONCE(ld->link_report, LUMEN_DOWN_NONE);
+	WRITE_ONCE(ld->link_report[port], LUMEN_DOWN_NONE);
 }
 
 /**
@@ -90,7 +90,7 @@ void lumen_link_health_check(struct lumen_dev *ld, u8 port, u32 reason)
 	    time_before(jiffies, ln->link_reason_since + LUMEN_LINK_REPORT_AFTER))
 		return;
 	ln->link_reported = true;
-	WRITE_ONCE(ld->link_report, reason);
+	WRITE_ONCE(ld->link_report[port], reason);
 }
 
 /* Report a training failure.  A work item of its own: devlink takes the
@@ -102,11 +102,16 @@ static void lumen_link_report_work(struct work_struct *work)
 {
 	struct lumen_dev *ld = container_of(work, struct lumen_dev,
 					    link_report_work);
-	u32 reason = xchg(&ld->link_report, LUMEN_DOWN_NONE);
+	unsigned int k;
+	u32 reason;
 
-	if (reason != LUMEN_DOWN_NONE && !test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
-		devlink_health_report(ld->link_reporter,
-				      lumen_down_reason_str(reason), NULL);
+	for (k = 0; k < LUMEN_MAX_PORTS; k++) {
+		reason = xchg(&ld->link_report[k], LUMEN_DOWN_NONE);
+		if (reason != LUMEN_DOWN_NONE &&
+		    !test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
+			devlink_health_report(ld->link_reporter,
+					      lumen_down_reason_str(reason), NULL);
+	}
 }
 
 /**
@@ -117,9 +122,16 @@ static void lumen_link_report_work(struct work_struct *work)
  */
 void lumen_link_health_work(struct lumen_dev *ld)
 {
-	if (READ_ONCE(ld->link_report) != LUMEN_DOWN_NONE &&
-	    !test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
-		schedule_work(&ld->link_report_work);
+	unsigned int k;
+
+	if (test_bit(LUMEN_F_NO_REPORTS, &ld->flags))
+		return;
+	for (k = 0; k < LUMEN_MAX_PORTS; k++) {
+		if (READ_ONCE(ld->link_report[k]) != LUMEN_DOWN_NONE) {
+			schedule_work(&ld->link_report_work);
+			return;
+		}
+	}
 }
 
 /**

@@ -59,13 +59,9 @@ static u32 lumen_port_loopback_mode(netdev_features_t features)
 static void lumen_port_enable(struct lumen_net *ln)
 {
 	struct net_device *netdev = ln->netdev;
-	struct lumen_port *lp = ln->lp;
 
 	lumen_port_wr32(ln, LUMEN_PORT_MAX_FRAME, lumen_max_frame(netdev->mtu));
 	lumen_port_addr_write(ln, netdev->dev_addr);
-	lumen_port_wr32(ln, LUMEN_PORT_QPS,
-			FIELD_PREP(LUMEN_PORT_QPS_FIRST, lp->qp_first) |
-			FIELD_PREP(LUMEN_PORT_QPS_COUNT, lp->max_qp));
 	lumen_fec_apply(ln);
 	lumen_lanes_apply(ln);
 	lumen_module_power_apply(ln->ld);
@@ -141,31 +137,23 @@ static void lumen_service_task(struct work_struct *work)
 	 * operator's choice: keep watching either way.
 	 */
 	if (lumen_qps_check_progress(ln, &ln->hung_qp))
-		schedule_work(&ln->restart_task);
+		lumen_health_tx_report(ln->ld, ln->lp->idx, READ_ONCE(ln->hung_qp));
 	/* the device raises no interrupt when only the down reason changes */
 	if (!READ_ONCE(ln->link_up))
 		schedule_work(&ln->ld->link_work);
 	schedule_delayed_work(&ln->service_task, HZ);
 }
 
-/* A TX engine hung (service task) or a TX queue timed out (watchdog):
- * tell devlink health, whose "tx" reporter restarts the queues unless
- * the operator said otherwise (lumen_netdev_restart()).
+/* A TX queue timed out (or, from the service task, a TX engine hung):
+ * tell devlink health, whose "tx" reporter restarts the port's queues
+ * unless the operator said otherwise (lumen_netdevs_restart()).
  */
-static void lumen_restart_task(struct work_struct *work)
-{
-	struct lumen_net *ln = container_of(work, struct lumen_net, restart_task);
-
-	lumen_health_tx_report(ln->ld, ln->lp->idx, READ_ONCE(ln->hung_qp));
-}
-
 static void lumen_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 {
 	struct lumen_net *ln = netdev_priv(netdev);
 
 	netdev_err(netdev, "TX queue %u timed out\n", txqueue);
-	WRITE_ONCE(ln->hung_qp, -1);
-	schedule_work(&ln->restart_task);
+	lumen_health_tx_report(ln->ld, ln->lp->idx, -1);
 }
 
 /* Allocate and start the queues with the current configuration. */
@@ -424,8 +412,9 @@ int lumen_netdevs_restore(struct lumen_dev *ld)
 }
 
 /**
- * lumen_netdevs_restart - restart the queues of every port that is up
+ * lumen_netdevs_restart - restart the queues of ports that are up
  * @ld: the device
+ * @port: only this port, or every port for -1
  *
  * The recovery of the "tx" health reporter: stops every queue pair and
  * starts it again with the same configuration, which resets the
@@ -434,7 +423,7 @@ int lumen_netdevs_restore(struct lumen_dev *ld)
  *
  * Return: 0 or the first errno of a restart.
  */
-int lumen_netdevs_restart(struct lumen_dev *ld)
+int lumen_netdevs_restart(struct lumen_dev *ld, int port)
 {
 	unsigned int k;
 	int ret = 0;
@@ -444,7 +433,7 @@ int lumen_netdevs_restart(struct lumen_dev *ld)
 		struct lumen_net *ln = lumen_port_net(ld, k);
 		int err;
 
-		if (!ln || !ln->queues_up)
+		if (!ln || !ln->queues_up || (port >= 0 && port != k))
 			continue;
 		if (lumen_gone(ld))
 			return -ENODEV;
@@ -460,7 +449,8 @@ int lumen_netdevs_restart(struct lumen_dev *ld)
  * lumen_netdevs_running - is any port's netdev up?
  * @ld: the device
  *
- * Called under RTNL.
+ * Called under RTNL, or under the reset lock, which keeps a port split
+ * (and so the netdevs) from changing.
  *
  * Return: true if one is.
  */
@@ -484,7 +474,6 @@ static void lumen_netdev_init(struct lumen_net *ln)
 	ln->rx_ring_size = LUMEN_DEFAULT_RING;
 	INIT_DELAYED_WORK(&ln->service_task, lumen_service_task);
 	spin_lock_init(&ln->port_ctrl_lock);
-	INIT_WORK(&ln->restart_task, lumen_restart_task);
 	ln->adaptive_rx = true;
 	ln->fec = ETHTOOL_FEC_AUTO;
 	lumen_lanes_init(ln);
@@ -560,8 +549,6 @@ static void lumen_netdev_destroy(struct lumen_port *lp)
 	ln = netdev_priv(netdev);
 	devlink_port_type_clear(&lp->dl_port);
 	unregister_netdev(netdev);
-	/* Queued by the service task or the watchdog before they stopped. */
-	cancel_work_sync(&ln->restart_task);
 	/* The link and gone work items use the netdevs under RTNL. */
 	rtnl_lock();
 	lp->netdev = NULL;

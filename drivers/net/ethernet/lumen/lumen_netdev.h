@@ -45,8 +45,7 @@ static inline u32 lumen_max_frame(unsigned int mtu)
  *	netdev is down, or up after a reconfiguration that could not even
  *	restore the old configuration
  * @service_task: once a second while open: queue progress
- * @restart_task: reports a TX hang or timeout to devlink health
- * @hung_qp: what it reports: the queue pair that hung, -1 for a timeout
+ * @hung_qp: the queue pair the service task found hung
  * @tx_restarts: queue restarts done by that reporter's recovery
  * @link_down_events: times the link went down while the port was up
  * @fec: the FEC mode configured, one ETHTOOL_FEC_* bit
@@ -74,7 +73,6 @@ struct lumen_net {
 	spinlock_t port_ctrl_lock;		/* see above */
 	bool queues_up;
 	struct delayed_work service_task;
-	struct work_struct restart_task;
 	int hung_qp;
 	u64 tx_restarts;
 	u64 link_down_events;

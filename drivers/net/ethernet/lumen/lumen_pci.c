@@ -58,9 +58,10 @@ u64 lumen_rd_stat(struct lumen_dev *ld, enum lumen_stat stat)
 static u64 lumen_rd_pstat_hw(struct lumen_port *lp, enum lumen_stat stat)
 {
 	struct lumen_dev *ld = lp->ld;
-	u8 __iomem *regs = READ_ONCE(ld->regs);
+	u8 __iomem *regs;
 	u64 val;
 
+	regs = READ_ONCE(ld->regs);
 	if (!regs || test_bit(LUMEN_F_RESETTING, &ld->flags))
 		return 0;
 	val = lo_hi_readq(regs + LUMEN_PSTAT(lp->idx, stat));
@@ -150,7 +151,6 @@ void lumen_check_gone(struct lumen_dev *ld)
 static void lumen_gone_work(struct work_struct *work)
 {
 	struct lumen_dev *ld = container_of(work, struct lumen_dev, gone_work);
-
 	unsigned int k;
 
 	rtnl_lock();
@@ -359,6 +359,7 @@ static int lumen_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_irq;
 	lumen_ports_layout(ld, 1);
+	lumen_ports_hw_apply(ld);
 	err = lumen_devlink_ports_register(ld);
 	if (err)
 		goto err_module;

@@ -287,6 +287,9 @@ static int lumen_raw_claim(struct lumen_raw_file *f, struct file *file, u16 id)
 	/* a reset is in progress: its channels are gone, new ones wait */
 	if (port->resetting)
 		return -EAGAIN;
+	/* none after a port split that could not build port 0 again */
+	if (!lumen_port0_netdev(port->ld))
+		return -ENODEV;
 	if (!lumen_raw_capable(port->ld, file))
 		return -EPERM;
 	return lumen_raw_pick_qp(port, id);

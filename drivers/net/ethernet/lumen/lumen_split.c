@@ -20,11 +20,22 @@
  * lumen_ports_hw_apply - tell the device how the lanes form ports
  * @ld: the device, just reset or with no port running
  *
- * A reset joins the lanes into one port; this splits them again.
+ * A reset joins the lanes into one port; this splits them again, and
+ * gives each port its queue pairs, which a port sends from whether or
+ * not port 0 is up.
  */
 void lumen_ports_hw_apply(struct lumen_dev *ld)
 {
+	unsigned int k;
+
 	lumen_wr32(ld, LUMEN_CTRL_PORTS, ld->num_ports);
+	for (k = 0; k < ld->num_ports; k++) {
+		struct lumen_port *lp = &ld->ports[k];
+
+		lumen_wr32(ld, LUMEN_PORT_REG(k, LUMEN_PORT_QPS),
+			   FIELD_PREP(LUMEN_PORT_QPS_FIRST, lp->qp_first) |
+			   FIELD_PREP(LUMEN_PORT_QPS_COUNT, lp->max_qp));
+	}
 }
 
 /* Take the ports down: netdevs, then devlink ports. */
@@ -98,9 +109,9 @@ out:
 /**
  * lumen_port_split - devlink port split
  * @devlink: the device's devlink instance, locked
- * @port: the port; devlink checked it is splittable (the unsplit one)
- *	and @count: 2, 4 or 8, at most its lanes
- * @count: ports wanted
+ * @port: the port; devlink checked that it is splittable (the unsplit
+ *	one) and that @count suits its lanes
+ * @count: ports wanted: 2, 4 or 8
  * @extack: where to say why not
  *
  * Return: 0 or an errno.

@@ -8,9 +8,12 @@
 # frames and fail independently: loss of signal on one lane takes only
 # its port down.  A split end facing an unsplit one sees a speed
 # mismatch.  Invalid counts, splitting a split port and unsplitting an
-# unsplit one are refused with devlink's or the driver's message.  The
-# split survives a reload; raw channels are torn down by it; splitting
-# over and over under traffic leaks nothing and warns nothing.
+# unsplit one are refused with devlink's or the driver's message.  A
+# port above 0 works with port 0 down, after a split and after a reset;
+# ethtool -p blinks the port it is given.  The split survives a reload;
+# raw channels are torn down by it; splitting over and over under
+# traffic leaks nothing and warns nothing, and the link comes back each
+# time.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -111,6 +114,12 @@ link_detected()
 	in_ns "$1" ethtool "$2" | sed -n 's/^[[:space:]]*Link detected: //p'
 }
 
+# detected_is NS DEV TEXT: the "Link detected:" line says TEXT
+detected_is()
+{
+	[ "$(link_detected "$1" "$2")" = "$3" ]
+}
+
 setup()
 {
 	mkdir -p "$TMP" || return 1
@@ -209,6 +218,49 @@ lane_fault_is_one_ports()
 		fail_msg "port 1 did not come back"
 }
 
+# Port 0 of both ends down: port 1 carries traffic on its own queue
+# pairs, and again after a reload of both devices.
+second_port_alone()
+{
+	ip -n lumen_a link set "$A0" down && ip -n lumen_b link set "$B0" down ||
+		return 1
+	pair_pings 1 || fail_msg "port 1 silent with port 0 down" || return 1
+	devlink dev reload "pci/$BDF_A" && devlink dev reload "pci/$BDF_B" ||
+		fail_msg "reload failed" || return 1
+	wait_for 10 carrier_in lumen_a "$A1" && wait_for 10 carrier_in lumen_b "$B1" ||
+		fail_msg "no carrier on port 1 after the reloads" || return 1
+	pair_pings 1 || fail_msg "port 1 silent after the reloads" || return 1
+	ip -n lumen_a link set "$A0" up && ip -n lumen_b link set "$B0" up &&
+	wait_for 10 carrier_in lumen_a "$A0" && wait_for 10 carrier_in lumen_b "$B0" &&
+		pair_pings 0 || fail_msg "port 0 did not come back"
+}
+
+# led BDF K: port K's PORT_LED, from a snapshot of the registers region
+led()
+{
+	devlink region new "pci/$1/registers" snapshot 42 > /dev/null || return 1
+	devlink region read "pci/$1/registers" snapshot 42 \
+		address $((0x218 + 0x40 * $2)) length 4 | awk 'NR == 1 { print $2 }'
+	devlink region del "pci/$1/registers" snapshot 42
+}
+
+led_lit()
+{
+	[ "$(led "$BDF_A" 1)" = 02 ]
+}
+
+# ethtool -p on port 1 blinks port 1's LED, and leaves port 0's alone.
+identify_its_port()
+{
+	ip netns exec lumen_a ethtool -p "$A1" 3 &
+	blink=$!
+	wait_for 3 led_lit || { wait $blink; fail_msg "port 1's LED never on"; return 1; }
+	p0=$(led "$BDF_A" 0)
+	wait $blink
+	[ "$p0" = 00 ] || fail_msg "port 0's LED $p0 while port 1 blinks" || return 1
+	[ "$(led "$BDF_A" 1)" = 00 ] || fail_msg "port 1's LED $(led "$BDF_A" 1) after"
+}
+
 carrier_down_in()
 {
 	[ "$(ip netns exec "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null)" = 0 ]
@@ -223,10 +275,8 @@ unsplit_facing_split()
 	out=$(devlink port show "pci/$BDF_A/0")
 	echo "$out" | grep -q "splittable true lanes 8" || fail_msg "$out" || return 1
 	all_up "$BDF_A" || return 1
-	sleep 1
-	got=$(link_detected - "$a")
-	[ "$got" = "no (Autoneg, No HCD)" ] || fail_msg "unsplit A: Link detected: $got" ||
-		return 1
+	wait_for 10 detected_is - "$a" "no (Autoneg, No HCD)" ||
+		fail_msg "unsplit A: Link detected: $(link_detected - "$a")" || return 1
 	got=$(link_detected lumen_b "$B1")
 	[ "$got" = "no (Autoneg, No partner detected during force mode)" ] ||
 		fail_msg "B port 1: Link detected: $got"
@@ -261,6 +311,7 @@ four_and_eight()
 	for ways in 4 8; do
 		split "$BDF_A" "$ways" && split "$BDF_B" "$ways" ||
 			fail_msg "no $ways netdevs" || return 1
+		last_port_alone $((ways - 1)) || return 1
 		all_up "$BDF_A" "$BDF_B" || return 1
 		wait_for 15 all_carrier "$BDF_A" "$BDF_B" ||
 			fail_msg "split $ways: not every port has carrier" || return 1
@@ -268,6 +319,23 @@ four_and_eight()
 			return 1
 		unsplit "$BDF_A" && unsplit "$BDF_B" || return 1
 	done
+}
+
+# last_port_alone K: port K of a fresh split, the only one up on either
+# end, carries traffic (10.79.0.0/24, in lumen_a and lumen_b)
+last_port_alone()
+{
+	pa=$(port "$BDF_A" "$1") && pb=$(port "$BDF_B" "$1") || return 1
+	ip link set "$pa" netns lumen_a && ip link set "$pb" netns lumen_b &&
+	ip -n lumen_a addr add 10.79.0.1/24 dev "$pa" &&
+	ip -n lumen_b addr add 10.79.0.2/24 dev "$pb" &&
+	ip -n lumen_a link set "$pa" up && ip -n lumen_b link set "$pb" up &&
+	wait_for 10 carrier_in lumen_a "$pa" && wait_for 10 carrier_in lumen_b "$pb" ||
+		fail_msg "port $1 alone: no carrier" || return 1
+	ip netns exec lumen_a ping -c 3 -i 0.2 -W 2 10.79.0.2 > /dev/null ||
+		fail_msg "port $1 alone: no traffic" || return 1
+	# back to the initial namespace, for all_up and all_carrier
+	ip -n lumen_a link set "$pa" netns 1 && ip -n lumen_b link set "$pb" netns 1
 }
 
 # A reload keeps the split: the same netdevs, back up.
@@ -293,7 +361,8 @@ raw_channel_torn_down()
 	rc=$?
 	bg=
 	log "receiver: exit $rc, $(cat "$TMP/recv.err")"
-	[ "$rc" -ne 0 ] || fail_msg "the receiver did not notice"
+	[ "$rc" -ne 0 ] && grep -q "Network dropped connection on reset" "$TMP/recv.err" ||
+		fail_msg "the receiver did not see ENETRESET"
 }
 
 start_raw()
@@ -304,6 +373,17 @@ start_raw()
 	bg=$!
 	wait_for 5 test -e "$TMP/ready" && return 0
 	fail_msg "no raw channel: $(cat "$TMP/recv.err")"
+}
+
+# b_back: B's new netdev into lumen_b as 10.76.0.2, the link up, pings
+# answered
+b_back()
+{
+	PORT_B=$(port "$BDF_B" 0) &&
+	ip link set "$PORT_B" netns lumen_b &&
+	ip -n lumen_b addr add 10.76.0.2/24 dev "$PORT_B" &&
+	ip -n lumen_b link set "$PORT_B" up &&
+	wait_for 10 carrier_in lumen_b "$PORT_B" && ns_works
 }
 
 # Split and unsplit B over and over while A pings it: the link comes
@@ -317,27 +397,23 @@ churn_under_traffic()
 	traffic_start
 	round=0
 	while [ $round -lt "$CHURN" ]; do
-		split "$BDF_B" 2 && unsplit "$BDF_B" ||
+		split "$BDF_B" 2 && unsplit "$BDF_B" && b_back ||
 			{ traffic_stop; fail_msg "round $round failed"; return 1; }
 		round=$((round + 1))
 	done
 	traffic_stop
-	PORT_B=$(port "$BDF_B" 0)
-	ip link set "$PORT_B" netns lumen_b &&
-	ip -n lumen_b addr add 10.76.0.2/24 dev "$PORT_B" &&
-	ip -n lumen_b link set "$PORT_B" up &&
-	wait_for 10 carrier_in lumen_b "$PORT_B" && ns_works ||
-		fail_msg "no traffic after $CHURN splits" || return 1
 	! dmesg_since | grep -E "WARNING|BUG|leak" ||
 		fail_msg "the kernel complained"
 }
 
-ktap_header 11
+ktap_header 13
 ktap_check "setup" setup
 ktap_check "split_in_two" split_in_two
 ktap_check "split_ports_link_at_200G" pairs_setup
 ktap_check "traffic_counted_per_port" traffic_per_port
 ktap_check "lane_fault_downs_only_its_port" lane_fault_is_one_ports
+ktap_check "second_port_alone" second_port_alone
+ktap_check "identify_blinks_its_port" identify_its_port
 ktap_check "unsplit_facing_split_mismatch" unsplit_facing_split
 ktap_check "invalid_requests_refused" invalid_requests
 ktap_check "split_4_and_8" four_and_eight
