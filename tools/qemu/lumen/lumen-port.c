@@ -760,16 +760,20 @@ void lumen_port_receive(LumenPort *p, const uint8_t *buf, size_t size)
     }
 }
 
+/* One frame from the fiber (bare, or out of a burst): to its port. */
+void lumen_fiber_rx(LumenState *s, const uint8_t *buf, size_t size)
+{
+    LumenPort *p = lumen_split_rx_port(s, &buf, &size);
+
+    if (p) {
+        lumen_port_receive(p, buf, size);
+    }
+}
+
 static ssize_t lumen_nc_receive(NetClientState *nc, const uint8_t *buf,
                                 size_t size)
 {
-    LumenState *s = qemu_get_nic_opaque(nc);
-    size_t len = size;
-    LumenPort *p = lumen_split_rx_port(s, &buf, &len);
-
-    if (p) {
-        lumen_port_receive(p, buf, len);
-    }
+    lumen_burst_receive(qemu_get_nic_opaque(nc), buf, size);
     return size;
 }
 

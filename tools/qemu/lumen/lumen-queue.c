@@ -567,11 +567,13 @@ void lumen_tx_bh(void *opaque)
     if (!lumen_is_ready(s)) {
         return;
     }
+    lumen_burst_begin(s);
     for (qpi = 0; qpi < LUMEN_QP_TOTAL; qpi++) {
         if (lumen_qp_exists(s, qpi)) {
             more |= lumen_tx_run_queue(s, qpi, LUMEN_TX_BUDGET);
         }
     }
+    lumen_burst_end(s);
     lumen_irq_batch_end(s);
     if (more) {
         qemu_bh_schedule(s->tx_bh);
@@ -579,18 +581,24 @@ void lumen_tx_bh(void *opaque)
 }
 
 /*
- * The TX doorbell: send what was posted now, as a NIC's engine would start
- * at once, rather than from the next main-loop iteration; a queue with
- * more than a budget's worth continues in the bottom half.
+ * The TX doorbell: the first few frames posted go out now, as a NIC's
+ * engine would start at once, rather than from the next main-loop
+ * iteration; the rest continue in the bottom half.  A doorbell that
+ * posted a long run thus returns to the guest after LUMEN_TX_INLINE
+ * frames, and the engine sends in the main loop while the vCPU goes on:
+ * a vCPU that sent everything itself would hold the BQL for the whole
+ * run and starve the main loop, which receives the fiber's frames.
  */
 static void lumen_tx_doorbell(LumenState *s, unsigned qpi)
 {
     if (!lumen_is_ready(s)) {
         return;
     }
-    if (lumen_tx_run_queue(s, qpi, LUMEN_TX_BUDGET)) {
+    lumen_burst_begin(s);
+    if (lumen_tx_run_queue(s, qpi, LUMEN_TX_INLINE)) {
         qemu_bh_schedule(s->tx_bh);
     }
+    lumen_burst_end(s);
     lumen_irq_batch_end(s);
 }
 

@@ -14,7 +14,9 @@
  * sends bare frames, so an unsplit partner sees port 0 alone.
  *
  *   TX: lumen_port_send() / lumen_train_send() -> lumen_split_send()
- *   RX: lumen_nc_receive() -> lumen_split_rx_port() -> lumen_port_receive()
+ *       -> lumen_burst_send() (lumen-burst.c)
+ *   RX: lumen_nc_receive() -> lumen_burst_receive() -> lumen_fiber_rx()
+ *       -> lumen_split_rx_port() -> lumen_port_receive()
  */
 
 #include "qemu/osdep.h"
@@ -155,12 +157,12 @@ LumenPort *lumen_qp_port(LumenState *s, unsigned qpi)
 void lumen_split_send(LumenPort *p, const uint8_t *frame, size_t len)
 {
     LumenState *s = p->s;
-    NetClientState *nc = qemu_get_queue(s->nic);
     uint8_t hdr[LUMEN_SPLIT_WIRE_HDR_LEN];
     struct iovec iov[2];
 
     if (p->idx == 0) {
-        qemu_send_packet(nc, frame, len);
+        iov[0] = (struct iovec) { .iov_base = (void *)frame, .iov_len = len };
+        lumen_burst_send(s, iov, 1);
         return;
     }
     memcpy(hdr + LUMEN_SPLIT_OFF(dst), lumen_split_dst, ETH_ALEN);
@@ -170,7 +172,7 @@ void lumen_split_send(LumenPort *p, const uint8_t *frame, size_t len)
     hdr[LUMEN_SPLIT_OFF(ports)] = s->num_ports;
     iov[0] = (struct iovec) { .iov_base = hdr, .iov_len = sizeof(hdr) };
     iov[1] = (struct iovec) { .iov_base = (void *)frame, .iov_len = len };
-    qemu_sendv_packet(nc, iov, ARRAY_SIZE(iov));
+    lumen_burst_send(s, iov, ARRAY_SIZE(iov));
 }
 
 /* A frame in the breakout header: LUMEN_SPLIT_WIRE_DST and the ethertype. */

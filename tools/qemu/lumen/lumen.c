@@ -87,6 +87,7 @@ void lumen_state_changed(LumenState *s)
 static void lumen_reset_registers(LumenState *s)
 {
     qemu_bh_cancel(s->tx_bh);
+    lumen_burst_reset(s);
     timer_del(s->reset_timer);
     s->scratch = 0;
     s->clock_latch = 0;
@@ -634,6 +635,7 @@ static Property lumen_properties[] = {
     DEFINE_PROP_UINT32("raw-queues", LumenState, num_raw_qp,
                        LUMEN_MAX_RAW_QP),
     DEFINE_PROP_BOOL("fail-reset", LumenState, fail_reset, false),
+    DEFINE_PROP_BOOL("burst", LumenState, burst, true),
     DEFINE_PROP_UINT32("board-id", LumenState, board_id,
                        LUMEN_DEFAULT_BOARD_ID),
     DEFINE_PROP_UINT32("fw-version", LumenState, fw_version,

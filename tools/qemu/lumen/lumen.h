@@ -11,6 +11,7 @@
  *   lumen-port.c     MAC/port: link, RX filter, netdev glue, loopback, stats
  *   lumen-split.c    port split: CTRL_PORTS, PORT_QPS, the breakout wire
  *                    header that carries ports above 0 on the one fiber
+ *   lumen-burst.c    bursts: a TX run's frames in one fiber datagram
  *   lumen-rss.c      receive-side scaling: Toeplitz hash, indirection
  *   lumen-tso.c      TCP segmentation offload
  *   lumen-raw.c      raw-frame queue pairs: RAWQ_CHAN, wire header,
@@ -64,6 +65,24 @@ OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
 #define LUMEN_MOD_FLAG_BYTES        (1 + LUMEN_MOD_P11_FLAGS_END - \
                                      LUMEN_MOD_P11_TX_PWR_FLAGS)
 
+/*
+ * A burst on the fiber (lumen-burst.c): this header, then for each of
+ * @count frames a big-endian 16-bit length and the frame.  The model's
+ * transport, not the hardware's, so not in lumen_hw.h.
+ */
+#define LUMEN_BURST_DST             { 0x03, 0x4c, 0x55, 0x42, 0x52, 0x53 }
+struct lumen_burst_hdr {
+    uint8_t dst[ETH_ALEN];  /* LUMEN_BURST_DST */
+    uint8_t src[ETH_ALEN];  /* the sender's factory MAC */
+    uint16_t proto;         /* LUMEN_RAW_ETHERTYPE, big endian */
+    uint16_t count;         /* frames that follow, big endian */
+};
+#define LUMEN_BURST_HDR_LEN         16
+#define LUMEN_BURST_MAX             (60 * 1024) /* one UDP datagram */
+/* the largest frame on the fiber: a breakout header and a whole frame */
+#define LUMEN_FIBER_MAX_FRAME       (LUMEN_SPLIT_WIRE_HDR_LEN + \
+                                     LUMEN_MAX_FRAME)
+
 /* Defaults of the properties. */
 #define LUMEN_DEFAULT_BOARD_ID      0x4c100001
 #define LUMEN_DEFAULT_FW_VERSION    0x01020003  /* 1.2.3 */
@@ -75,6 +94,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(LumenState, LUMEN)
 /* Engine limits of the model. */
 #define LUMEN_TX_MAX_DESCS          32      /* descriptors per TX frame */
 #define LUMEN_TX_BUDGET             256     /* frames per queue per BH run */
+#define LUMEN_TX_INLINE             4       /* frames a doorbell sends itself */
 #define LUMEN_RX_MAX_BUFS           64      /* buffers per RX frame */
 
 /*
@@ -203,6 +223,7 @@ struct LumenState {
     uint32_t board_id;
     uint32_t fw_version;    /* what the factory programmed */
     bool fail_reset;
+    bool burst;             /* a TX run's frames share a datagram */
 
     /* CTRL */
     uint32_t status;
@@ -282,6 +303,13 @@ struct LumenState {
     uint8_t tx_frame[LUMEN_TSO_MAX_LEN + LUMEN_MIN_FRAME];
     /* One TSO segment being sent */
     uint8_t tso_seg[LUMEN_MAX_FRAME];
+
+    /* The burst of the TX run in progress (lumen-burst.c) */
+    unsigned burst_depth;   /* lumen_burst_begin() not yet ended */
+    bool burst_flushing;    /* on its way out: later frames go bare */
+    unsigned burst_count;
+    size_t burst_len;       /* bytes of burst_buf, header included */
+    uint8_t burst_buf[LUMEN_BURST_MAX];
 };
 
 /* Device-wide state checks */
@@ -374,6 +402,7 @@ bool lumen_port_write(LumenState *s, hwaddr addr, uint32_t val);
 void lumen_port_realize(LumenState *s);
 void lumen_port_unrealize(LumenState *s);
 void lumen_port_go_dark(LumenPort *p);
+void lumen_fiber_rx(LumenState *s, const uint8_t *buf, size_t size);
 void lumen_port_reset(LumenPort *p);
 void lumen_port_update_link(LumenPort *p);
 void lumen_ports_update_link(LumenState *s);
@@ -410,6 +439,13 @@ void lumen_split_send(LumenPort *p, const uint8_t *frame, size_t len);
 bool lumen_split_match(const uint8_t *buf, size_t size);
 LumenPort *lumen_split_rx_port(LumenState *s, const uint8_t **buf,
                                size_t *size);
+
+/* lumen-burst.c */
+void lumen_burst_begin(LumenState *s);
+void lumen_burst_end(LumenState *s);
+void lumen_burst_send(LumenState *s, const struct iovec *iov, int iovcnt);
+void lumen_burst_reset(LumenState *s);
+void lumen_burst_receive(LumenState *s, const uint8_t *buf, size_t size);
 
 /* Where a TSO frame's headers are, once lumen_tso_prepare() found them. */
 typedef struct LumenTso {
