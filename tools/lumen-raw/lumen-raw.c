@@ -14,11 +14,13 @@
  *                      [--timeout MS] [--ready FILE]
  *   lumen-raw bench DEV --chan N [--size S] [--secs T]
  *                      [--mode tx|rx | --peer DEV2] [--ready FILE]
+ *                      [--rate PPS]
  *
  * DEV is a /dev/lumen/ path, a netdev name or a PCI address.  A frame
  * sent on channel N arrives on channel N of the other port.  Raw frames
- * have no flow control: --gap paces a sender US microseconds a frame, for
- * a receiver that cannot keep up.  Exit
+ * have no flow control: --gap paces a sender US microseconds a frame, and
+ * bench's --rate to PPS frames a second, for a receiver that cannot keep
+ * up.  Exit
  * status: 0 success, 1 failure, 2 bad usage.
  */
 #include <errno.h>
@@ -51,6 +53,8 @@ struct opts {
 	unsigned long size;
 	unsigned long secs;
 	unsigned long gap_us;
+	unsigned long rate;	/* bench: frames/s a sender may queue, 0 any */
+	unsigned long entries;	/* ring entries of each kind, 0 the default */
 	long timeout_ms;
 	int count_set;
 	int hex;
@@ -156,11 +160,12 @@ static int ready(const struct opts *o)
 
 /* open_chan - open DEV and create channel @chan on it */
 static int open_chan(const char *dev, long chan, uint32_t flags,
-		     uint32_t rx_buffers, struct lumen_port **portp,
-		     struct lumen_chan **chp)
+		     uint32_t rx_buffers, uint32_t entries,
+		     struct lumen_port **portp, struct lumen_chan **chp)
 {
 	struct lumen_chan_config cfg = {
 		.chan = chan, .flags = flags, .rx_buffers = rx_buffers,
+		.tx_entries = entries, .rx_entries = entries,
 	};
 	int err;
 
@@ -264,7 +269,7 @@ static int cmd_send(const struct opts *o)
 	if (!buf)
 		return fail("out of memory");
 	if (open_chan(o->dev, o->chan, o->rw ? LUMEN_RAW_CREATE_RW : 0,
-		      LUMEN_RX_BUFFERS_NONE, &port, &ch)) {
+		      LUMEN_RX_BUFFERS_NONE, o->entries, &port, &ch)) {
 		free(buf);
 		return 1;
 	}
@@ -329,7 +334,7 @@ static int cmd_recv(const struct opts *o)
 	int n, i, rc;
 
 	if (open_chan(o->dev, o->chan, o->rw ? LUMEN_RAW_CREATE_RW : 0, 0,
-		      &port, &ch))
+		      o->entries, &port, &ch))
 		return 1;
 	rc = lumen_port_info(port, &info);
 	if (rc) {
@@ -530,11 +535,11 @@ static int cmd_pingpong(const struct opts *o)
 	 */
 	if (open_chan(o->dev, o->chan, 0,
 		      o->reflect || peer == o->chan ? 0 : LUMEN_RX_BUFFERS_NONE,
-		      &port, &ch))
+		      o->entries, &port, &ch))
 		return 1;
 	if (peer != o->chan &&
 	    open_chan(o->dev, peer, 0, o->reflect ? LUMEN_RX_BUFFERS_NONE : 0,
-		      &port2, &ch2)) {
+		      o->entries, &port2, &ch2)) {
 		close_chan(port, ch);
 		return 1;
 	}
@@ -557,14 +562,14 @@ struct bench_side {
 	double last;
 };
 
-/* bench_tx - queue one batch; the number queued */
-static int bench_tx(struct bench_side *s, unsigned long size)
+/* bench_tx - queue at most one batch of @max; the number queued */
+static int bench_tx(struct bench_side *s, unsigned long size, int max)
 {
 	struct lumen_raw_desc d[BATCH];
 	uint64_t addr;
 	int n = 0, q;
 
-	while (n < BATCH && !lumen_buf_alloc(s->ch, &addr)) {
+	while (n < max && n < BATCH && !lumen_buf_alloc(s->ch, &addr)) {
 		memset(&d[n], 0, sizeof(d[n]));
 		d[n].addr = addr;
 		d[n].len = size;
@@ -599,6 +604,18 @@ static int bench_rx(struct bench_side *s)
 	return n;
 }
 
+/* bench_allowed - how many frames --rate lets the sender queue now */
+static int bench_allowed(const struct opts *o, const struct bench_side *s,
+			 double elapsed)
+{
+	double due;
+
+	if (!o->rate)
+		return BATCH;
+	due = o->rate * elapsed - s->frames;
+	return due < 1 ? 0 : due > BATCH ? BATCH : (int)due;
+}
+
 static void bench_report(const char *what, const struct bench_side *s,
 			 double secs)
 {
@@ -627,10 +644,11 @@ static int cmd_bench(const struct opts *o)
 	uint64_t a;
 	int rc = 0, n, m;
 
-	if (do_rx && open_chan(rxdev, o->chan, 0, 0, &rx.port, &rx.ch))
+	if (do_rx && open_chan(rxdev, o->chan, 0, 0, o->entries, &rx.port,
+			       &rx.ch))
 		return 1;
 	if (do_tx && open_chan(o->dev, o->chan, 0, LUMEN_RX_BUFFERS_NONE,
-			       &tx.port, &tx.ch)) {
+			       o->entries, &tx.port, &tx.ch)) {
 		if (do_rx)
 			close_chan(rx.port, rx.ch);
 		return 1;
@@ -660,7 +678,7 @@ static int cmd_bench(const struct opts *o)
 		n = 0;
 		m = 0;
 		if (do_tx && t < end)
-			n = bench_tx(&tx, o->size);
+			n = bench_tx(&tx, o->size, bench_allowed(o, &tx, t - start));
 		if (do_rx)
 			m = bench_rx(&rx);
 		if (n < 0 || m < 0) {
@@ -674,16 +692,18 @@ static int cmd_bench(const struct opts *o)
 			break;
 		if (!n && !m) {
 			struct pollfd p[2];
-			int np = 0;
+			int np = 0, ms = 10;
 
 			if (do_tx)
 				lumen_complete(tx.ch);
-			if (do_tx && t < end)
+			if (do_tx && t < end && o->rate &&
+			    !bench_allowed(o, &tx, t - start))
+				ms = 1;		/* paced: not before the next is due */
+			else if (do_tx && t < end)
 				p[np++] = (struct pollfd){ lumen_chan_fd(tx.ch), POLLOUT, 0 };
 			if (do_rx)
 				p[np++] = (struct pollfd){ lumen_chan_fd(rx.ch), POLLIN, 0 };
-			if (np)
-				poll(p, np, 10);
+			poll(p, np, ms);
 		}
 	}
 	if (!rc && do_tx)
@@ -714,6 +734,7 @@ static void usage(FILE *f)
 	      "                      [--count C] [--timeout MS] [--ready FILE]\n"
 	      "       lumen-raw bench DEV --chan N [--size S] [--secs T]\n"
 	      "                      [--mode tx|rx | --peer DEV2] [--ready FILE]\n"
+	      "                      [--rate PPS]\n"
 	      "DEV: a /dev/lumen/ path, a netdev name or a PCI address.\n"
 	      "--timeout: how long to wait for the next frame (default 5000 ms).\n", f);
 }
@@ -738,6 +759,8 @@ int main(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "ready", required_argument, NULL, 'R' },
 		{ "gap", required_argument, NULL, 'g' },
+		{ "rate", required_argument, NULL, 'a' },
+		{ "entries", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -809,6 +832,19 @@ int main(int argc, char **argv)
 			if (parse_num(optarg, 1000000, &o.gap_us))
 				return fail("bad gap '%s' (0 to 1000000 us)",
 					    optarg) + 1;
+			break;
+		case 'a':
+			if (parse_num(optarg, 100000000, &o.rate) || !o.rate)
+				return fail("bad rate '%s' (1 to 100000000 frames/s)",
+					    optarg) + 1;
+			break;
+		case 'e':
+			if (parse_num(optarg, LUMEN_RAW_RING_MAX, &o.entries) ||
+			    o.entries < LUMEN_RAW_RING_MIN ||
+			    (o.entries & (o.entries - 1)))
+				return fail("bad ring size '%s' (a power of two, %d to %d)",
+					    optarg, LUMEN_RAW_RING_MIN,
+					    LUMEN_RAW_RING_MAX) + 1;
 			break;
 		case 'x':
 			o.hex = 1;

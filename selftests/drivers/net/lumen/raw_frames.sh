@@ -8,7 +8,7 @@
 # or by netdev; pingpong answers every ping and prints a latency
 # histogram; a frame for a channel nobody opened is counted in
 # raw_rx_no_channel; the ports' raw_* counters agree with what was sent;
-# bench moves frames; an unprivileged user is refused; a device reset
+# bench moves frames, and paces them with --rate; an unprivileged user is refused; a device reset
 # tears a channel down with ENETRESET and a removal with ENODEV.
 
 . "$(dirname "$0")/lib.sh"
@@ -231,6 +231,34 @@ bench()
 	[ $rc = 0 ] && grep -q '^rx: [1-9][0-9]* frames' "$TMP/bench.out"
 }
 
+# bench --rate paces the sender and --entries sizes both channels'
+# rings: 2 s at 2000 frames/s queue at most 4000 frames (and a batch),
+# every one of which arrives; a ring size that is no power of two is a
+# usage error.
+bench_paced()
+{
+	if "$RAW" bench "$DEV_A" --chan 16 --mode tx --entries 1000 \
+		2> "$TMP/entries.err"; then
+		fail_msg "--entries 1000 accepted"
+		return 1
+	fi
+	grep -q "bad ring size '1000'" "$TMP/entries.err" ||
+		fail_msg "--entries 1000: $(cat "$TMP/entries.err")" || return 1
+	start_bg paced bench "$DEV_B" --chan 16 --mode rx --secs 2 \
+		--entries 1024 || return 1
+	"$RAW" bench "$DEV_A" --chan 16 --mode tx --secs 2 --rate 2000 \
+		--entries 1024 > "$TMP/paced.tx" 2>&1 ||
+		{ wait_bg; fail_msg "tx: $(cat "$TMP/paced.tx")"; return 1; }
+	wait_bg || fail_msg "rx: $(cat "$TMP/paced.err")" || return 1
+	sed 's/^/# /' "$TMP/paced.tx" "$TMP/paced.out"
+	tx=$(awk '$1 == "tx:" { print $2 }' "$TMP/paced.tx")
+	rx=$(awk '$1 == "rx:" { print $2 }' "$TMP/paced.out")
+	[ "${tx:-0}" -ge 500 ] && [ "$tx" -le 4064 ] ||
+		fail_msg "paced at 2000 frames/s for 2 s, the sender queued ${tx:-none}" ||
+		return 1
+	[ "$rx" = "$tx" ] || fail_msg "sent $tx, received ${rx:-none}"
+}
+
 # Without CAP_NET_RAW or CAP_NET_ADMIN, no channel (the device node may
 # already refuse the open).
 unprivileged_refused()
@@ -278,7 +306,7 @@ removal_tears_down()
 	send_recv afterbind 10 "$DEV_B" "$DEV_A" --chan 15
 }
 
-ktap_header 13
+ktap_header 14
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" setup
 ktap_check "send_recv_${COUNT}_frames" send_recv_frames
@@ -290,6 +318,7 @@ ktap_check "pingpong_${PINGS}_two_channels" pingpong "--chan 9 --peer-chan 10"
 ktap_check "no_channel_counted" no_channel_counted
 ktap_check "port_counters_agree" port_counters_agree
 ktap_check "bench" bench
+ktap_check "bench_paced" bench_paced
 ktap_check "unprivileged_refused" unprivileged_refused
 ktap_check "reset_tears_down_enetreset" reset_tears_down
 ktap_check "removal_tears_down_enodev" removal_tears_down
