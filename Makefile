@@ -18,7 +18,8 @@
 #   LUMEN_KERNEL=debug make run|shell|check   the same for any target
 #   make bench      TCP, UDP 64 B, latency and CPU per frame over lumen,
 #                   virtio-net and e1000e pairs, with ratios (tools/bench/);
-#                   BENCH_SECS=N seconds a workload (default 8)
+#                   BENCH_SECS=N seconds a workload (default 8),
+#                   BENCH_ONLY=nic or raw for one of the two tables
 #   make bench-profile  register accesses, doorbells and interrupts a ping
 #                   round trip costs each NIC (QEMU trace events);
 #                   PROFILE_PINGS=N round trips (default 200)
