@@ -387,7 +387,9 @@ pps64tx|64 B sent (frames/s)|yes
 pps4ktx|4 KiB sent (frames/s)|yes
 ROWS
 	echo "Frames/s at the receiver; the sent rows are what the sender queued"
-	echo "(raw frames have no flow control: the fiber drops the excess)."
+	echo "(raw frames have no flow control: a receiver short of buffers drops"
+	echo "the excess, raw_rx_no_buffer).  All three kinds cross the fiber in"
+	echo "bursts; the NIC table's lumen runs with burst=off."
 	echo "Payload bytes per frame: raw, after AF_PACKET's 14-byte Ethernet"
 	echo "header, UDP's datagram; MTU 9000.  Ratios are raw's advantage."
 }
