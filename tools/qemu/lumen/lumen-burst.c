@@ -16,10 +16,14 @@
  *
  * A run that sends one frame sends it bare, as does a device whose
  * "burst" property is off.  The receiver takes every frame of a burst
- * through the same path as a bare one, in order, so neither the guest
- * nor any counter can tell.  A burst is the model's transport and
- * nothing a real fiber carries: it is not in lumen_hw.h, and a capture
- * of the fiber (-object filter-dump) shows a burst as one frame.
+ * through the same path as a bare one, in order: the frames are the
+ * same, they only arrive closer together.  The MAC refuses to transmit
+ * a frame from a TX ring that looks like a burst (lumen_tx_one()), as
+ * it refuses training and breakout frames, so that the host cannot
+ * forge one.  A burst is the model's transport and nothing a real fiber
+ * carries: it is not in lumen_hw.h, a capture of the fiber (-object
+ * filter-dump) shows a burst as one frame, and a partner that is no
+ * lumen model cannot read one.
  *
  *   TX: lumen_split_send() -> lumen_burst_send(), between
  *       lumen_burst_begin() and lumen_burst_end() (lumen-queue.c)
@@ -60,11 +64,11 @@ static void lumen_burst_flush(LumenState *s)
     }
     /* a hub delivers at once: a send from the partner goes straight out */
     s->burst_flushing = true;
-    trace_lumen_burst_tx(s->burst_count, len);
     if (s->burst_count == 1) {
         qemu_send_packet(nc, buf + LUMEN_BURST_HDR_LEN + 2,
                          len - LUMEN_BURST_HDR_LEN - 2);
     } else {
+        trace_lumen_burst_tx(s->burst_count, len);
         memcpy(buf + LUMEN_BURST_OFF(dst), lumen_burst_dst, ETH_ALEN);
         memcpy(buf + LUMEN_BURST_OFF(src), s->conf.macaddr.a, ETH_ALEN);
         stw_be_p(buf + LUMEN_BURST_OFF(proto), LUMEN_RAW_ETHERTYPE);
@@ -93,6 +97,9 @@ void lumen_burst_send(LumenState *s, const struct iovec *iov, int iovcnt)
 {
     size_t len = iov_size(iov, iovcnt);
 
+    if (len > LUMEN_FIBER_MAX_FRAME && !s->burst_flushing) {
+        lumen_burst_flush(s);   /* not ahead of the frames before it */
+    }
     if (!s->burst || !s->burst_depth || s->burst_flushing ||
         len > LUMEN_FIBER_MAX_FRAME) {
         qemu_sendv_packet(qemu_get_queue(s->nic), iov, iovcnt);
@@ -111,7 +118,10 @@ void lumen_burst_send(LumenState *s, const struct iovec *iov, int iovcnt)
     s->burst_count++;
 }
 
-/* A device reset: nothing of a run survives it. */
+/*
+ * A device reset.  A run never spans one (the BQL is held from its
+ * begin to its end), so this only keeps the state clean.
+ */
 void lumen_burst_reset(LumenState *s)
 {
     s->burst_count = 0;
@@ -121,7 +131,7 @@ void lumen_burst_reset(LumenState *s)
 /* ---- receive ------------------------------------------------------------ */
 
 /* A burst: LUMEN_BURST_DST and the ethertype. */
-static bool lumen_burst_match(const uint8_t *buf, size_t size)
+bool lumen_burst_match(const uint8_t *buf, size_t size)
 {
     return size >= LUMEN_BURST_HDR_LEN &&
            !memcmp(buf, lumen_burst_dst, ETH_ALEN) &&

@@ -516,8 +516,12 @@ static LumenTxStep lumen_tx_one(LumenState *s, unsigned qpi)
     } else if (!lumen_tx_gather(s, qpi, &f, s->tx_frame)) {
         return LUMEN_TX_STALLED;
     } else if (lumen_train_match(s->tx_frame, f.total) ||
-               lumen_split_match(s->tx_frame, f.total)) {
-        /* Training and breakout are the PHY's: the host may not forge them. */
+               lumen_split_match(s->tx_frame, f.total) ||
+               lumen_burst_match(s->tx_frame, f.total)) {
+        /*
+         * Training, breakout and bursts are the PHY's and the fiber's:
+         * the host may not forge them.
+         */
         err = LUMEN_CQE_ERR_DESC;
         lumen_stat_add(p, LUMEN_STAT_TX_ERR_DESC, 1);
     } else if (f.flags & LUMEN_TXD_TSO) {

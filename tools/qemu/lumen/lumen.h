@@ -445,6 +445,7 @@ void lumen_burst_begin(LumenState *s);
 void lumen_burst_end(LumenState *s);
 void lumen_burst_send(LumenState *s, const struct iovec *iov, int iovcnt);
 void lumen_burst_reset(LumenState *s);
+bool lumen_burst_match(const uint8_t *buf, size_t size);
 void lumen_burst_receive(LumenState *s, const uint8_t *buf, size_t size);
 
 /* Where a TSO frame's headers are, once lumen_tso_prepare() found them. */

@@ -11,7 +11,8 @@
 # the device's order; a port that is simply down shows no reason and
 # counts no link-down event, and a port whose link is up shows none.
 # Loss of signal at one end shows at the other as a partner that is not
-# ready (link training), and the host cannot forge training frames.
+# ready (link training), and the host cannot forge training frames, bare
+# or in a burst of the model's fiber.
 # Loss of signal on a single lane in use takes the link down too (only
 # that lane dark); on a lane the port does not run on it changes nothing.
 # The lanes' bring-up takes the time of its stages, longer for faster
@@ -170,6 +171,26 @@ forged_training_refused()
 	ns_works || fail_msg "no traffic after"
 }
 
+# The same BYE inside the header of the model's fiber bursts
+# (tools/qemu/README.md), which B's model would unpack: refused too.
+forged_burst_refused()
+{
+	src=$(ip netns exec lumen_a cat /sys/class/net/"$PORT_A"/address | tr -d :)
+	bye=034c554c4e4b${src}88b54c54524e0102$(printf '%092d' 0)
+	burst=034c55425253${src}88b50001$(printf '%04x' $((${#bye} / 2)))$bye
+	err0=$(ethtool_stat lumen_a "$PORT_A" mac_tx_err_desc)
+	events_b0=$(ethtool_stat lumen_b "$PORT_B" link_down_events)
+	ip netns exec lumen_a "$(dirname "$0")/lumen-sendraw" "$PORT_A" "$burst" 20 ||
+		return 1
+	sleep 1
+	err=$(($(ethtool_stat lumen_a "$PORT_A" mac_tx_err_desc) - err0))
+	[ "$err" = 20 ] || fail_msg "A's MAC refused $err of 20" || return 1
+	carrier_in lumen_b "$PORT_B" &&
+	[ "$(ethtool_stat lumen_b "$PORT_B" link_down_events)" = "$events_b0" ] ||
+		fail_msg "B's link went down" || return 1
+	ns_works || fail_msg "no traffic after"
+}
+
 # lane_los MASK: the test window's per-lane loss of signal on port A
 lane_los()
 {
@@ -270,7 +291,7 @@ dark_lane_steps()
 	speed_both 400000 8 && ns_works
 }
 
-ktap_header 11
+ktap_header 12
 lumen_load || exit $KSFT_FAIL
 ktap_check "setup" ns_setup
 ktap_check "no_partner" no_partner
@@ -283,4 +304,5 @@ ktap_check "first_reason_wins" first_reason_wins
 ktap_check "partner_not_ready" partner_not_ready
 ktap_check "admin_down_has_no_reason" admin_down_has_no_reason
 ktap_check "forged_training_refused" forged_training_refused
+ktap_check "forged_burst_refused" forged_burst_refused
 ktap_finish
