@@ -16,6 +16,9 @@
  *                      [--mode tx|rx | --peer DEV2] [--ready FILE]
  *                      [--rate PPS]
  *
+ * Every command but info takes --entries N, the size of its channel's
+ * rings (a power of two, 64 to 4096; 256 by default).
+ *
  * DEV is a /dev/lumen/ path, a netdev name or a PCI address.  A frame
  * sent on channel N arrives on channel N of the other port.  Raw frames
  * have no flow control: --gap paces a sender US microseconds a frame, and
@@ -736,6 +739,7 @@ static void usage(FILE *f)
 	      "                      [--mode tx|rx | --peer DEV2] [--ready FILE]\n"
 	      "                      [--rate PPS]\n"
 	      "DEV: a /dev/lumen/ path, a netdev name or a PCI address.\n"
+	      "--entries N: ring entries of each kind (a power of two, 64 to 4096).\n"
 	      "--timeout: how long to wait for the next frame (default 5000 ms).\n", f);
 }
 
@@ -877,6 +881,8 @@ int main(int argc, char **argv)
 		o.count = 0;		/* until --timeout passes without a frame */
 	if (!strcmp(cmd, "pingpong") && o.reflect && !o.count_set)
 		o.count = 0;
+	if (o.rate && strcmp(cmd, "bench"))
+		return fail("--rate is bench's; send paces with --gap") + 1;
 
 	if (!strcmp(cmd, "info"))
 		rc = cmd_info(&o);

@@ -8,8 +8,9 @@
 # or by netdev; pingpong answers every ping and prints a latency
 # histogram; a frame for a channel nobody opened is counted in
 # raw_rx_no_channel; the ports' raw_* counters agree with what was sent;
-# bench moves frames, and paces them with --rate; an unprivileged user is refused; a device reset
-# tears a channel down with ENETRESET and a removal with ENODEV.
+# bench moves frames, and paces them with --rate; an unprivileged user
+# is refused; a device reset tears a channel down with ENETRESET and a
+# removal with ENODEV.
 
 . "$(dirname "$0")/lib.sh"
 
