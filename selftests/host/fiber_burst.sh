@@ -95,21 +95,6 @@ echo "step: done"
 EOF
 }
 
-# wait_step NAME SECONDS: the guest has logged "step: NAME".
-wait_step()
-{
-	local i out
-
-	out=$(lumen_vm_dir fb)/output.log
-	for ((i = 0; i < $2 * 10; i++)); do
-		grep -q "^step: $1" "$out" && return 0
-		grep -q "^FAIL:\|lumen-exit:" "$out" && return 1
-		sleep 0.1
-	done
-	echo "# no 'step: $1' in $2 s"
-	return 1
-}
-
 # relay_stat DIR FIELD: the relay's count of FIELD for direction DIR (a, b).
 relay_stat()
 {
@@ -194,11 +179,11 @@ main()
 
 	if [ "$result" -ne "$KSFT_PASS" ]; then
 		:
-	elif ! wait_step b-sent $((120 * scale)) || ! { sleep 0.5; check_bursts; }; then
+	elif ! lumen_vm_wait_step fb b-sent $((120 * scale)) || ! { sleep 0.5; check_bursts; }; then
 		result=$KSFT_FAIL
-	elif ! wait_step inject $((30 * scale)) || ! inject; then
+	elif ! lumen_vm_wait_step fb inject $((30 * scale)) || ! inject; then
 		result=$KSFT_FAIL
-	elif ! wait_step done $((60 * scale)); then
+	elif ! lumen_vm_wait_step fb done $((60 * scale)); then
 		result=$KSFT_FAIL
 	fi
 	lumen_vm_wait fb || rc=$?

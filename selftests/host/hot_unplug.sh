@@ -74,20 +74,6 @@ fi
 EOF
 }
 
-# wait_step NAME SECONDS: the guest has logged "step: NAME".
-wait_step()
-{
-	local i
-
-	for ((i = 0; i < $2 * 10; i++)); do
-		grep -q "^step: $1" "$(lumen_vm_dir hp)/output.log" && return 0
-		grep -q "^FAIL:\|lumen-exit:" "$(lumen_vm_dir hp)/output.log" && return 1
-		sleep 0.1
-	done
-	echo "# no 'step: $1' in $2 s"
-	return 1
-}
-
 # replug SECONDS: device_add the port again, once QEMU has finished the
 # unplug (it does when the guest has powered the slot off, which may be
 # a little after the device left the guest's sysfs).
@@ -121,15 +107,15 @@ main()
 		--qemu-args "-qmp unix:$sock,server=on,wait=off -global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off" \
 		-- "$(guest_script)"
 
-	if ! wait_step traffic $((60 * scale)); then
+	if ! lumen_vm_wait_step hp traffic $((60 * scale)); then
 		result=$KSFT_FAIL
 	elif ! "$QMP" "$sock" device_del '{"id": "lumen0"}' > /dev/null; then
 		result=$KSFT_FAIL
-	elif ! wait_step removed $((30 * scale)); then
+	elif ! lumen_vm_wait_step hp removed $((30 * scale)); then
 		result=$KSFT_FAIL
 	elif ! replug $((30 * scale)); then
 		result=$KSFT_FAIL
-	elif ! wait_step works $((60 * scale)); then
+	elif ! lumen_vm_wait_step hp works $((60 * scale)); then
 		result=$KSFT_FAIL
 	fi
 	lumen_vm_wait hp || rc=$?

@@ -68,25 +68,11 @@ set_prop()
 # the host; the guest sees each.
 lane_faults()
 {
-	set_prop test-lane-los 4 && wait_step lane-down $((30 * scale)) &&
-	set_prop test-lane-los 0 && wait_step lane-up $((30 * scale)) &&
+	set_prop test-lane-los 4 && lumen_vm_wait_step lf lane-down $((30 * scale)) &&
+	set_prop test-lane-los 0 && lumen_vm_wait_step lf lane-up $((30 * scale)) &&
 	set_prop test-lane5-ber 123456 &&
 	set_prop test-mod-temp $((0x80000000 | 45 * 256)) &&
-	wait_step telemetry $((30 * scale))
-}
-
-# wait_step NAME SECONDS: the guest has logged "step: NAME".
-wait_step()
-{
-	local i
-
-	for ((i = 0; i < $2 * 10; i++)); do
-		grep -q "^step: $1" "$(lumen_vm_dir lf)/output.log" && return 0
-		grep -q "^FAIL:\|lumen-exit:" "$(lumen_vm_dir lf)/output.log" && return 1
-		sleep 0.1
-	done
-	echo "# no 'step: $1' in $2 s"
-	return 1
+	lumen_vm_wait_step lf telemetry $((30 * scale))
 }
 
 # faults_are N: qom-get says the port's faults are N.
@@ -131,17 +117,17 @@ main()
 		--qemu-args "-qmp unix:$sock,server=on,wait=off" \
 		-- "$(guest_script)"
 
-	if ! wait_step up $((60 * scale)); then
+	if ! lumen_vm_wait_step lf up $((60 * scale)); then
 		result=$KSFT_FAIL
 	elif ! set_faults "$FAULT_LOS"; then
 		result=$KSFT_FAIL
-	elif ! wait_step down $((30 * scale)); then
+	elif ! lumen_vm_wait_step lf down $((30 * scale)); then
 		result=$KSFT_FAIL
 	elif ! faults_are "$FAULT_LOS" || ! bad_value_refused; then
 		result=$KSFT_FAIL
 	elif ! set_faults 0 || ! faults_are 0; then
 		result=$KSFT_FAIL
-	elif ! wait_step works $((60 * scale)); then
+	elif ! lumen_vm_wait_step lf works $((60 * scale)); then
 		result=$KSFT_FAIL
 	elif ! lane_faults; then
 		result=$KSFT_FAIL

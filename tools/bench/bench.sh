@@ -396,9 +396,9 @@ ROWS
 
 # The fiber is a UDP socket pair on 127.0.0.1, whose receive buffer is
 # the host's default (net.core.rmem_default, 208 KiB on Debian): a sender
-# that outruns QEMU's main loop, as a raw sender with no flow control
-# does, loses most frames there, and the rows then measure the host's
-# scheduling more than the NICs.  Raise it to RMEM bytes for the run (as
+# that outruns QEMU's main loop (a raw sender, with no flow control, can)
+# loses frames there, and the rows then measure the host's scheduling
+# more than the NICs.  Raise it to RMEM bytes for the run (as
 # root; all NICs alike) and put it back after.
 RMEM=${BENCH_RMEM:-4194304}
 rmem_saved=

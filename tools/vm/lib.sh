@@ -35,6 +35,11 @@
 #   Wait for the guest; return COMMAND's exit status, or 124 if it timed
 #   out (QEMU was killed), or 125 if the guest ended without an exit
 #   status (it crashed, or QEMU failed to start); say why on stderr.
+#
+# lumen_vm_wait_step NAME STEP SECONDS
+#   Wait until the guest's command has printed a line "step: STEP", for
+#   host tests that act between the guest's steps; return 1 at once if
+#   it failed ("FAIL:") or ended first, or after SECONDS without it.
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -289,6 +294,19 @@ lumen_vm_console()
 lumen_vm_dir()
 {
 	echo "${_lumen_vm_dir[$1]}"
+}
+
+lumen_vm_wait_step()
+{
+	local out=${_lumen_vm_dir[$1]}/output.log i
+
+	for ((i = 0; i < $3 * 10; i++)); do
+		grep -q "^step: $2" "$out" && return 0
+		grep -q "^FAIL:\|lumen-exit:" "$out" && return 1
+		sleep 0.1
+	done
+	echo "# no 'step: $2' in $3 s"
+	return 1
 }
 
 # Reports that are bugs of the guest kernel itself, not of lumen, and
